@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { sizeOf, tensor, type Tensor } from '../tensor/index.js';
+
+/** Constraints on generated values. */
+export interface ValueConstraints {
+  /** Smallest value. @defaultValue -3 */
+  min?: number;
+  /** Largest value. @defaultValue 3 */
+  max?: number;
+  /** Keep every value at least this far from each of these points (kinks such as ReLU's 0). @defaultValue none */
+  awayFrom?: readonly number[];
+  /** Minimum distance from the `awayFrom` points. @defaultValue 1e-3 */
+  margin?: number;
+}
+
+/** A double in [min, max] with no NaN or Infinity, optionally kept away from kinks. */
+export function value(constraints: ValueConstraints = {}): fc.Arbitrary<number> {
+  const min = constraints.min ?? -3;
+  const max = constraints.max ?? 3;
+  if (!(min <= max)) throw new RangeError(`gradproof value: min ${min} > max ${max}`);
+  const base = fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  const away = constraints.awayFrom;
+  if (!away || away.length === 0) return base;
+  const margin = constraints.margin ?? 1e-3;
+  return base.map((v) => {
+    for (const k of away) {
+      if (Math.abs(v - k) < margin) {
+        const pushed = v >= k ? k + margin : k - margin;
+        return pushed > max ? k - margin : pushed < min ? k + margin : pushed;
+      }
+    }
+    return v;
+  });
+}
+
+/** A tensor of a fixed shape with values from `value(constraints)`. */
+export function tensorOf(shape: readonly number[], constraints: ValueConstraints = {}): fc.Arbitrary<Tensor> {
+  const n = sizeOf(shape);
+  return fc.array(value(constraints), { minLength: n, maxLength: n }).map((xs) => tensor(shape, xs));
+}
+
+/** A one-hot vector of length n (a label, held constant in checks). */
+export function oneHot(n: number): fc.Arbitrary<Tensor> {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`gradproof oneHot: length ${n} must be a positive integer`);
+  return fc.nat({ max: n - 1 }).map((k) => {
+    const t = tensor([n], new Float64Array(n));
+    t.data[k] = 1;
+    return t;
+  });
+}
+
+/** A dimension drawn from an inclusive integer range; shrinks toward min. */
+export function dim(min: number, max: number): fc.Arbitrary<number> {
+  if (!(Number.isInteger(min) && Number.isInteger(max) && min >= 0 && min <= max)) {
+    throw new RangeError(`gradproof dim: range [${min}, ${max}] must be whole numbers with 0 ≤ min ≤ max`);
+  }
+  return fc.integer({ min, max });
+}
+
+/** Named dimensions drawn together, e.g. dims({ m: [1, 8], n: [1, 8] }). */
+export function dims<K extends string>(ranges: Record<K, readonly [number, number]>): fc.Arbitrary<Record<K, number>> {
+  const rec = {} as Record<K, fc.Arbitrary<number>>;
+  for (const k of Object.keys(ranges) as K[]) rec[k] = dim(ranges[k][0], ranges[k][1]);
+  return fc.record(rec) as fc.Arbitrary<Record<K, number>>;
+}

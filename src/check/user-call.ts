@@ -1,0 +1,63 @@
+import { describeValue, formatShape, isTensor, toTensor, type Tensor, type TensorLike } from '../tensor/index.js';
+
+/** A problem with the user's function or derivative that ends a check with an `error` verdict. */
+export class UserCodeError extends Error {
+  override name = 'UserCodeError';
+}
+
+/** A derivative of the wrong shape: ends a check with a `fail` verdict and shape hints. */
+export class ShapeMismatch extends Error {
+  override name = 'ShapeMismatch';
+  constructor(
+    message: string,
+    readonly hints: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** The first stack frame of an error, as "file:line:col", or '' when there is none. */
+export function firstFrame(error: unknown): string {
+  if (!(error instanceof Error) || typeof error.stack !== 'string') return '';
+  const line = error.stack.split('\n').find((l) => /^\s+at /.test(l));
+  if (!line) return '';
+  const m = /\(([^()]+)\)\s*$/.exec(line) ?? /at (.+)$/.exec(line);
+  return m ? m[1].trim() : '';
+}
+
+/** Calls user code, turning a throw into a UserCodeError that names what was called. */
+export function callUser<T>(what: string, fn: () => T): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    if (error instanceof UserCodeError || error instanceof ShapeMismatch) throw error;
+    const msg = error instanceof Error ? error.message : String(error);
+    const frame = firstFrame(error);
+    throw new UserCodeError(`${what} threw: ${msg.split('\n')[0]}${frame ? ` (at ${frame})` : ''}`);
+  }
+  if (result instanceof Promise) {
+    throw new UserCodeError(`${what} returned a Promise; gradproof checks synchronous functions`);
+  }
+  return result;
+}
+
+/** Converts a user's return value to a tensor, or throws a UserCodeError saying what came back. */
+export function asTensor(what: string, value: unknown): Tensor {
+  try {
+    return toTensor(value as TensorLike);
+  } catch {
+    throw new UserCodeError(`${what} returned ${describeValue(value)}, expected a Tensor, number, number[], number[][] or Matrix`);
+  }
+}
+
+/** Throws a UserCodeError naming the first non-finite entry of a tensor. */
+export function assertFinite(what: string, t: Tensor | Float64Array, shape?: readonly number[]): void {
+  const data = isTensor(t) ? t.data : t;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) {
+      const sh = isTensor(t) ? t.shape : shape;
+      throw new UserCodeError(`${what} returned ${String(data[i])} at index ${i}${sh ? ` of shape ${formatShape(sh)}` : ''}`);
+    }
+  }
+}

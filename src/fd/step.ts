@@ -1,0 +1,18 @@
+/** Base relative step for the two-level Richardson stencil in float64 (2^-13 ≈ 1.2e-4). */
+export const FLOAT64_BASE_STEP = 2 ** -13;
+
+/** Base relative step in float32, where rounding noise is 2^29 times larger (2^-5 ≈ 0.031). */
+export const FLOAT32_BASE_STEP = 2 ** -5;
+
+/** The step for an entry of value x: base times the entry's own scale (at least 1). */
+export function stepFor(x: number, base: number = FLOAT64_BASE_STEP): number {
+  const scale = Math.max(Math.abs(x), 1);
+  return base * scale;
+}
+
+/** The points x+h and x−h as stored in floating point, and the exact distance between them. */
+export function stencilPoints(x: number, h: number): { plus: number; minus: number; width: number } {
+  const plus = x + h;
+  const minus = x - h;
+  return { plus, minus, width: plus - minus };
+}

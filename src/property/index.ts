@@ -1,0 +1,2 @@
+export * from './run-property.js';
+export * from './types.js';

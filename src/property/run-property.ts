@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { checkOnce } from '../check/check-once.js';
+import type { CheckOptions, CheckSpec, NamedTensors, Verdict } from '../check/types.js';
+import type { Tensor } from '../tensor/index.js';
+import type { CheckResult, Counterexample, JsonTensor, RunOptions } from './types.js';
+
+/** Converts a tensor to plain JSON. */
+export function tensorToJson(t: Tensor): JsonTensor {
+  return { shape: [...t.shape], data: Array.from(t.data) };
+}
+
+function counterexampleOf(inputs: NamedTensors, wrt: string[], v: Verdict, maxReportedEntries: number): Counterexample {
+  const size = v.jacobians.reduce((s, p) => s + p.analytic.data.length, 0);
+  const ce: Counterexample = {
+    inputs: Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, tensorToJson(t)])),
+    wrt,
+    maxAbsError: v.maxAbsError,
+    maxRelError: v.maxRelError,
+    entries: v.entries,
+  };
+  if (size > 0 && size <= maxReportedEntries) {
+    ce.jacobians = v.jacobians.map((p) => ({
+      input: p.input,
+      inputShape: p.inputShape,
+      outputShape: p.outputShape,
+      analytic: tensorToJson(p.analytic),
+      numeric: tensorToJson(p.numeric),
+    }));
+  }
+  return ce;
+}
+
+/**
+ * Runs a spec as a fast-check property: checks the derivative at many random inputs, skips inputs at kinks,
+ * and on a failure shrinks to the smallest failing input, returned with the seed and path that replay it.
+ */
+export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options: RunOptions & CheckOptions = {}): CheckResult {
+  const started = performance.now();
+  const runs = options.runs ?? 100;
+  let evaluations = 0;
+  let checked = 0;
+  let skipped = 0;
+  let maxRelError = 0;
+  let sensitivity: number | undefined;
+  const property = fc.property(spec.inputs, (inputs) => {
+    const v = checkOnce(spec, inputs, options);
+    evaluations += v.evaluations;
+    checked++;
+    if (v.status === 'nondifferentiable') {
+      skipped++;
+      fc.pre(false);
+    }
+    if (v.status === 'pass') {
+      maxRelError = Math.max(maxRelError, v.maxRelError);
+      if (v.sensitivity !== undefined) sensitivity = Math.max(sensitivity ?? 0, v.sensitivity);
+      return true;
+    }
+    return false;
+  });
+  const details = fc.check(property, {
+    numRuns: runs,
+    seed: options.seed,
+    path: options.path,
+    endOnFailure: options.path !== undefined,
+    maxSkipsPerRun: 10,
+  });
+  const base = {
+    name: spec.name,
+    runs: details.numRuns + details.numSkips,
+    skipped,
+    seed: details.seed,
+    evaluations,
+    maxRelError,
+  };
+  if (!details.failed) {
+    return { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+  }
+  if (details.counterexample === null) {
+    // Every input was skipped (a kink everywhere), or the run was interrupted.
+    return {
+      ...base,
+      status: skipped > 0 ? 'nondifferentiable' : 'error',
+      hints: [],
+      message: skipped > 0 ? `${skipped} of ${checked} inputs sat at a kink; too few smooth inputs to check` : 'the run was interrupted',
+      durationMs: performance.now() - started,
+    };
+  }
+  const [inputs] = details.counterexample;
+  const v = checkOnce(spec, inputs, options);
+  evaluations += v.evaluations;
+  const wrt = spec.wrt ? [...spec.wrt] : Object.keys(inputs);
+  const result: CheckResult = {
+    ...base,
+    evaluations,
+    status: v.status === 'pass' || v.status === 'nondifferentiable' ? 'fail' : v.status,
+    path: details.counterexamplePath ?? undefined,
+    shrinks: details.numShrinks,
+    counterexample: counterexampleOf(inputs, wrt, v, options.maxReportedEntries ?? 40_000),
+    hints: v.hints,
+    durationMs: performance.now() - started,
+  };
+  if (v.message) result.message = v.message;
+  return result;
+}
