@@ -47,7 +47,7 @@ function findMutation(snapshot: NamedTensors, current: NamedTensors, restoreTo?:
 }
 
 function errorVerdict(message: string, evaluations: number, derivativeCalls: number): Verdict {
-  return { status: 'error', message, hints: [], entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations, derivativeCalls, kinks: 0, jacobians: [] };
+  return { status: 'error', message, hints: [], diagnoses: [], entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations, derivativeCalls, kinks: 0, jacobians: [] };
 }
 
 /** Checks a spec's derivative at one input against finite differences and returns a verdict. */
@@ -99,7 +99,7 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
       derivativeCalls += a.calls;
     } catch (e) {
       if (e instanceof ShapeMismatch) {
-        return { status: 'fail', message: e.message, hints: e.hints, entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations, derivativeCalls, kinks: 0, jacobians: [] };
+        return { status: 'fail', message: e.message, hints: e.hints, diagnoses: e.hints.map((hint) => ({ hint, detail: e.message })), entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations, derivativeCalls, kinks: 0, jacobians: [] };
       }
       throw e;
     }
@@ -200,6 +200,7 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
     const verdict: Verdict = {
       status,
       hints: [],
+      diagnoses: [],
       entries: all.slice(0, maxEntries),
       maxAbsError,
       maxRelError,
@@ -210,7 +211,10 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
     };
     // Sensitivity: an error in any single entry larger than this fraction of the Jacobian's largest entry is flagged.
     if (status === 'pass' && maxNumeric > 0) verdict.sensitivity = maxTol / maxNumeric;
-    if (status === 'fail') verdict.hints = diagnose(pairs);
+    if (status === 'fail') {
+      verdict.diagnoses = diagnose(pairs);
+      verdict.hints = verdict.diagnoses.map((d) => d.hint);
+    }
     if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
     return verdict;
   } catch (e) {

@@ -52,6 +52,20 @@ export interface CheckSpec<I extends NamedTensors = NamedTensors> extends Deriva
 /** The name of the derivative form a spec uses. */
 export type DerivativeKind = 'jacobian' | 'gradient' | 'vjp' | 'jvp';
 
+/** The names of diagnosis hints (a public contract, used in the JSON report's `hints`). */
+export type HintKind = 'transposed' | 'sign-flipped' | 'scaled' | 'mask' | 'wrong-entries' | 'shape-mismatch';
+
+/** A diagnosis hint with the evidence behind it. */
+export interface Diagnosis {
+  hint: HintKind;
+  /** One line for a person, e.g. "analytic = 2 × numeric". */
+  detail: string;
+  /** For `scaled`: analytic ≈ factor × numeric. */
+  factor?: number;
+  /** For `wrong-entries` and `mask`: how many entries are wrong. */
+  count?: number;
+}
+
 /** Outcome of one check. */
 export type Status = 'pass' | 'fail' | 'nondifferentiable' | 'error';
 
@@ -93,7 +107,9 @@ export interface Verdict {
   /** One line for an error or a shape mismatch. */
   message?: string;
   /** Diagnosis hints for a failure (see src/diagnose). */
-  hints: string[];
+  hints: HintKind[];
+  /** The same hints with their evidence. */
+  diagnoses: Diagnosis[];
   /** The worst entries, by how far they exceed their tolerance, worst first. */
   entries: EntryComparison[];
   maxAbsError: number;

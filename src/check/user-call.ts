@@ -1,3 +1,4 @@
+import type { HintKind } from './types.js';
 import { describeValue, formatShape, isTensor, toTensor, type Tensor, type TensorLike } from '../tensor/index.js';
 
 /** A problem with the user's function or derivative that ends a check with an `error` verdict. */
@@ -10,7 +11,7 @@ export class ShapeMismatch extends Error {
   override name = 'ShapeMismatch';
   constructor(
     message: string,
-    readonly hints: string[],
+    readonly hints: HintKind[],
   ) {
     super(message);
   }

@@ -97,6 +97,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     shrinks: details.numShrinks,
     counterexample: counterexampleOf(inputs, wrt, v, options.maxReportedEntries ?? 40_000),
     hints: v.hints,
+    diagnoses: v.diagnoses,
     durationMs: performance.now() - started,
   };
   if (v.message) result.message = v.message;

@@ -1,4 +1,4 @@
-import type { EntryComparison, Status } from '../check/types.js';
+import type { Diagnosis, EntryComparison, HintKind, Status } from '../check/types.js';
 
 /** A tensor as plain JSON. */
 export interface JsonTensor {
@@ -44,7 +44,9 @@ export interface CheckResult {
   /** The largest (worst) sensitivity over the passing inputs: the smallest relative error the check is sure to flag. */
   sensitivity?: number;
   counterexample?: Counterexample;
-  hints: string[];
+  hints: HintKind[];
+  /** The hints with their evidence (factor, count, one line each). */
+  diagnoses?: Diagnosis[];
   /** Number of shrinks fast-check performed to reach the counterexample. */
   shrinks?: number;
   message?: string;
