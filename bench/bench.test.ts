@@ -7,7 +7,7 @@ import { pairUp, peerTable, workloadsToJson, type TorchMeasurement } from './pee
 import { measurementTable } from './report.js';
 import { dense, gradW, mlp, relu, rng, sweep, tanh } from './workloads.js';
 
-const quick = { minTimeMs: 0, minReps: 1, maxReps: 1, longRunMs: 0, memory: true } as const;
+const quick = { minTimeMs: 0, minReps: 1, maxReps: 1, longRunMs: 0, warmupMs: 0, memory: true } as const;
 
 describe('bench workloads', () => {
   test.each([
@@ -69,7 +69,7 @@ describe('bench measurement', () => {
     expect(m).toMatchObject({ workload: 'dense 3', family: 'dense', mode: 'full', status: 'pass', inputEntries: 3, outputEntries: 3, reps: 1 });
     // Central differences need at least two evaluations per input entry.
     expect(m.evaluations).toBeGreaterThanOrEqual(2 * 3);
-    for (const k of ['checkerMs', 'bareMs', 'checkerWallMs', 'bareWallMs', 'overhead'] as const) {
+    for (const k of ['firstMs', 'checkerMs', 'bareMs', 'checkerWallMs', 'bareWallMs', 'overhead'] as const) {
       expect(Number.isFinite(m[k]) && m[k] >= 0, k).toBe(true);
     }
     expect(m.peakBytes).not.toBeNull();

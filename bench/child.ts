@@ -11,5 +11,5 @@ if (!w || (mode !== 'full' && mode !== 'fast')) {
 }
 const quick = process.argv.includes('--quick');
 const memory = !process.argv.includes('--no-memory');
-const m = measure(w, { mode: mode as BenchMode, memory, ...(quick ? { minTimeMs: 0, minReps: 1, maxReps: 1, longRunMs: 0 } : {}) });
+const m = measure(w, { mode: mode as BenchMode, memory, ...(quick ? { minTimeMs: 0, minReps: 1, maxReps: 1, longRunMs: 0, warmupMs: 0 } : {}) });
 process.stdout.write(`${JSON.stringify(m)}\n`);

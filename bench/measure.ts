@@ -19,6 +19,8 @@ export interface MeasureOptions {
   sampleMs?: number;
   /** A first run longer than this is the only sample (its warm-up share is negligible), ms. @defaultValue 1000 */
   longRunMs?: number;
+  /** Before sampling, run checker and bare evaluations alternately for this much CPU time (JIT warm-up), ms. @defaultValue 1000 */
+  warmupMs?: number;
   /** Also run the (untimed) memory measurement. @defaultValue true */
   memory?: boolean;
 }
@@ -37,7 +39,11 @@ export interface Measurement {
   /** Calls of f that one check made. */
   evaluations: number;
   derivativeCalls: number;
-  /** Timed samples (after one warm-up run, unless the first run was long). */
+  /** CPU time of the very first checkOnce in a fresh process (cold JIT), ms. */
+  firstMs: number;
+  /** Warm-up runs before sampling (0 when the first run was long and is the only sample). */
+  warmupRuns: number;
+  /** Timed samples. */
   reps: number;
   /** Checks (or bare batches) per sample: short checks are repeated so that a sample lasts about sampleMs. */
   batch: number;
@@ -160,8 +166,8 @@ export function measureMemory(w: Workload, options: CheckOptions, evaluations: n
 }
 
 /**
- * Times one workload: checkOnce at its fixed input against the same number of bare calls of f, interleaved,
- * each the fastest CPU time over the samples.
+ * Times one workload: checkOnce at its fixed input against the same number of bare calls of f, interleaved after a
+ * warm-up, each the fastest CPU time over the samples.
  */
 export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
   const mode = opts.mode ?? 'full';
@@ -170,6 +176,7 @@ export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
   const maxReps = opts.maxReps ?? 30;
   const sampleMs = opts.sampleMs ?? 20;
   const longRunMs = opts.longRunMs ?? 1000;
+  const warmupMs = opts.warmupMs ?? 1000;
   const options = checkOptionsFor(mode);
 
   let c0 = cpuMs();
@@ -189,12 +196,20 @@ export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
   const bare: number[] = [];
   const bareWall: number[] = [];
   let batch = 1;
+  let warmupRuns = 0;
   if (firstCpu >= longRunMs) {
     checker.push(firstCpu);
     checkerWall.push(firstWall);
     bare.push(firstBareCpu);
     bareWall.push(firstBareWall);
   } else {
+    // The checker's own loops need a number of runs before the JIT has optimized them (about 10 at 256×256).
+    for (let spent = 0; spent < warmupMs; warmupRuns++) {
+      c0 = cpuMs();
+      checkOnce(w.spec, w.inputs, options);
+      bareEvaluations(w.spec, w.inputs, evaluations);
+      spent += cpuMs() - c0;
+    }
     batch = Math.min(1000, Math.max(1, Math.ceil(sampleMs / Math.max(firstCpu, 1e-3))));
     let total = 0;
     while (checker.length < maxReps && (checker.length < minReps || total < minTimeMs)) {
@@ -229,6 +244,8 @@ export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
     status: first.status,
     evaluations,
     derivativeCalls: first.derivativeCalls,
+    firstMs: firstCpu,
+    warmupRuns,
     reps: checker.length,
     batch,
     checkerMs,

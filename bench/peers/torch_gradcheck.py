@@ -67,7 +67,7 @@ def wall_ms():
     return time.perf_counter_ns() / 1e6
 
 
-def measure(workload, fast, min_time_ms, min_reps, max_reps, sample_ms, long_run_ms):
+def measure(workload, fast, min_time_ms, min_reps, max_reps, sample_ms, long_run_ms, warmup_ms):
     """Same protocol as bench/measure.ts: CPU time, fastest of interleaved samples, short checks batched."""
     fn, names = FUNCTIONS[workload["family"]]
     args = []
@@ -105,6 +105,12 @@ def measure(workload, fast, min_time_ms, min_reps, max_reps, sample_ms, long_run
         checker, checker_wall = [first_cpu], [first_wall]
         bares, bares_wall = [first_bare_cpu], [first_bare_wall]
     else:
+        spent = 0.0
+        while spent < warmup_ms:
+            c0 = cpu_ms()
+            check()
+            bare(evaluations)
+            spent += cpu_ms() - c0
         batch = min(1000, max(1, math.ceil(sample_ms / max(first_cpu, 1e-3))))
         total = 0.0
         while len(checker) < max_reps and (len(checker) < min_reps or total < min_time_ms):
@@ -125,6 +131,7 @@ def measure(workload, fast, min_time_ms, min_reps, max_reps, sample_ms, long_run
         "mode": "fast" if fast else "full",
         "passed": bool(passed),
         "evaluations": evaluations,
+        "firstMs": first_cpu,
         "reps": len(checker),
         "batch": batch,
         "checkerMs": min(checker),
@@ -148,7 +155,7 @@ def main(argv):
     results = []
     for w in workloads:
         for mode in modes:
-            opts = (0, 1, 1, 20, 0) if quick else (500, 5, 30, 20, 1000)
+            opts = (0, 1, 1, 20, 0, 0) if quick else (500, 5, 30, 20, 1000, 1000)
             r = measure(w, mode == "fast", *opts)
             results.append(r)
             print(f"  torch {w['name']} {mode}: {r['checkerMs']:.2f} ms, overhead {r['overhead']:.2f}x", file=sys.stderr)
