@@ -70,7 +70,7 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
   const colour = check.status === 'nondifferentiable' ? paint.warn : paint.fail;
   const out: string[] = [];
   out.push(`${colour(paint.bold(STATUS_WORD[check.status]))} ${paint.bold(check.name)}${check.source ? paint.dim(`  (${check.source})`) : ''}`);
-  out.push(`  ${failureSummary(check)}`);
+  out.push(`  ${failureSummary(check, false)}`);
   if (check.message && check.status === 'fail' && ce && ce.entries.length > 0) out.push(`  ${check.message}`);
   if (ce) {
     const found = [`found at input ${check.runs}`];

@@ -131,13 +131,13 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   return words.join(' ');
 }
 
-/** One line saying what went wrong in a check that did not pass. */
-export function failureSummary(check: CheckResult): string {
+/** One line saying what went wrong in a check that did not pass (naming its hints unless `withHints` is false). */
+export function failureSummary(check: CheckResult, withHints = true): string {
   const ce = check.counterexample;
   if (check.status === 'fail' && ce && ce.entries.length > 0) {
     const worst = worstWrongEntries(check, 1)[0] ?? ce.entries[0];
     const count = ce.wrongEntries !== undefined && ce.totalEntries !== undefined ? `${ce.wrongEntries} of ${ce.totalEntries} Jacobian entries wrong; ` : '';
-    const hints = diagnosesOf(check).map((d) => d.hint);
+    const hints = withHints ? diagnosesOf(check).map((d) => d.hint) : [];
     const [a, n] = formatPair(worst.analytic, worst.numeric);
     return `${count}worst ${entryLabel(ce, worst)}: analytic ${a}, numeric ${n} (max abs err ${formatError(ce.maxAbsError)}, max rel err ${formatError(ce.maxRelError)})${hints.length > 0 ? `; hint: ${hints.join(', ')}` : ''}`;
   }

@@ -98,7 +98,7 @@ function heatmapSvg(p: JacobianPanels, panel: Panel, worst: { row: number; col: 
   const colLabels = grid.colRanges.map((r) => axisLabel(p, 'col', r));
   const left = Math.ceil(Math.max(...rowLabels.map((l) => l.length)) * charW) + 8;
   const top = Math.ceil(Math.max(...colLabels.map((l) => l.length)) * charW) + 8;
-  const cell = Math.max(4, Math.min(34, Math.floor(Math.min((PANEL_WIDTH - left - 6) / grid.cols, 340 / grid.rows))));
+  const cell = Math.max(4, Math.min(44, Math.floor(Math.min((PANEL_WIDTH - left - 6) / grid.cols, 340 / grid.rows))));
   // Label every k-th row or column so that labels never overlap.
   const every = Math.max(1, Math.ceil((font + 2) / cell));
   const w = grid.cols * cell;
@@ -138,6 +138,8 @@ function heatmapSvg(p: JacobianPanels, panel: Panel, worst: { row: number; col: 
     const bj = grid.colRanges.findIndex((r) => worst.col >= r[0] && worst.col <= r[1]);
     if (bi >= 0 && bj >= 0) parts.push(`<rect class="worst" x="${left + bj * cell - 1}" y="${top + bi * cell - 1}" width="${cell + 2}" height="${cell + 2}"/>`);
   }
+  // The hover script moves this outline over the cell under the pointer (drawn last, so never hidden).
+  parts.push(`<rect class="hover" x="0" y="0" width="0" height="0" visibility="hidden"/>`);
   // Legend: the colour scale from -vmax to vmax.
   const ly = top + h + 14;
   const lw = Math.min(180, width - 20);
@@ -265,13 +267,12 @@ const HOVER_SCRIPT = `(() => {
     const data = JSON.parse(set.querySelector('script.hover-data').textContent);
     const readout = set.querySelector('.readout');
     const groups = Array.from(set.querySelectorAll('g.cells'));
-    let lit = -1;
     const light = (c) => {
       for (const g of groups) {
-        if (lit >= 0) g.children[lit].classList.remove('hl');
-        if (c >= 0) g.children[c].classList.add('hl');
+        const cell = g.children[c], mark = g.parentNode.querySelector('rect.hover');
+        for (const a of ['x', 'y', 'width', 'height']) mark.setAttribute(a, cell.getAttribute(a));
+        mark.setAttribute('visibility', 'visible');
       }
-      lit = c;
     };
     groups.forEach((g, p) => {
       g.addEventListener('mouseover', (ev) => {
@@ -318,7 +319,7 @@ function inputsBlock(ce: Counterexample, maxInputCells: number): string {
 }
 
 function entriesTable(check: CheckResult, ce: Counterexample): string {
-  const entries = worstWrongEntries(check, 8);
+  const entries = worstWrongEntries(check, 5);
   if (entries.length === 0) return '';
   const rows = entries
     .map(
@@ -339,7 +340,7 @@ function checkSection(report: Report, check: CheckResult, index: number, o: Requ
   if (check.shrinks !== undefined) facts.push(`${check.shrinks} shrinks`);
   if (check.source) facts.push(check.source);
   parts.push(`<p class="facts dim">${esc(facts.join(' · '))}</p>`);
-  parts.push(`<p class="summary-line">${esc(failureSummary(check))}</p>`);
+  parts.push(`<p class="summary-line">${esc(failureSummary(check, false))}</p>`);
   if (check.message && check.status === 'fail') parts.push(`<p class="message">${esc(check.message)}</p>`);
   const hints = diagnosesOf(check);
   if (hints.length > 0) {
@@ -348,8 +349,8 @@ function checkSection(report: Report, check: CheckResult, index: number, o: Requ
   const replay = replayCommand(check, report.config);
   if (replay) parts.push(`<div class="replay"><span class="dim">replay</span><pre><code>${esc(replay)}</code></pre></div>`);
   if (ce) {
-    parts.push(entriesTable(check, ce));
     if (check.status === 'fail') parts.push(heatmapSet(ce, index, o.maxCells));
+    parts.push(entriesTable(check, ce));
     if (ce.jacobians === undefined && ce.totalEntries !== undefined && ce.totalEntries > 0) {
       parts.push(`<p class="note">The ${ce.totalEntries}-entry Jacobian is larger than the report keeps (maxReportedEntries); no heatmaps.</p>`);
     }
@@ -379,7 +380,10 @@ function headline(report: Report): string {
   const s = report.summary;
   const bad = s.failed + s.errors;
   if (bad === 0) return `All ${s.checks} checks passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
-  return `${bad} of ${s.checks} checks failed`;
+  const parts = [];
+  if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
+  if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`);
+  return parts.join(', ');
 }
 
 const CSS = `
@@ -420,7 +424,7 @@ a.name { color:var(--accent); text-decoration:none; } a.name:hover { text-decora
 .heatmap .lbl { font:10px ui-monospace,Menlo,Consolas,monospace; fill:#4a5260; }
 .heatmap .frame { fill:none; stroke:#9aa3af; stroke-width:1; } .heatmap .sep { stroke:#1d2430; stroke-width:1.5; }
 .heatmap .worst { fill:none; stroke:#111; stroke-width:2; pointer-events:none; } .heatmap .legend { stroke:#9aa3af; stroke-width:.5; }
-.heatmap .cells rect.hl { stroke:#111; stroke-width:1.5; }
+.heatmap .hover { fill:none; stroke:#f0a000; stroke-width:3; pointer-events:none; }
 .readout { font:12px ui-monospace,Menlo,Consolas,monospace; color:#3b4350; background:#f1f3f6; border-radius:4px; padding:5px 10px; margin-top:8px; min-height:1.5em; white-space:pre-wrap; }
 .note { color:var(--dim); font-size:12px; margin:4px 0 10px; }
 .inputs { display:flex; gap:22px; flex-wrap:wrap; align-items:flex-start; }

@@ -83,7 +83,7 @@ function inputsLine(ce: Counterexample): string {
 function failureSection(report: Report, check: CheckResult, o: Required<MarkdownOptions>): string {
   const ce = check.counterexample;
   const out: string[] = [`### ${ICON[check.status]} ${md(check.name)}`, ''];
-  out.push(md(failureSummary(check)), '');
+  out.push(md(failureSummary(check, false)), '');
   if (check.message && check.status === 'fail' && ce && ce.entries.length > 0) out.push(md(check.message), '');
   for (const d of diagnosesOf(check)) out.push(`- **Hint: ${md(d.hint)}**${d.detail && d.detail !== d.hint ? ` — ${md(d.detail)}` : ''}`);
   if (diagnosesOf(check).length > 0) out.push('');

@@ -200,3 +200,60 @@ export function constructedReport(): Report {
   report.durationMs = 20;
   return report;
 }
+
+// The README's demonstration: the mistakes people make, on inputs kept away from zero so that the shrunk
+// counterexamples stay readable.
+
+const relu = (v: number) => Math.max(0, v);
+/** Values in [-3, 3] at least 0.25 away from zero. */
+const AWAY = { awayFrom: [0], margin: 0.25 };
+/** W (4×5) with rows of alternating sign, and x > 0: odd rows of W x are negative, so ReLU masks them. */
+const maskedInputs = fc.record({
+  W: tensorOf([4, 5], { min: 0.5, max: 2 }).map((W) => tensor(W.shape, W.data.map((w, k) => (Math.floor(k / 5) % 2 === 1 ? -w : w)))),
+  x: tensorOf([5], { min: 0.5, max: 2 }),
+});
+
+/** The demonstration specs: one right, and the classic mistakes (layout, missing mask, factor 2, one bad entry). */
+export function demoSpecs(): CheckSpec[] {
+  return [
+    asSpec({
+      ...linearMap,
+      name: 'dense/W x',
+      inputs: dims({ m: [1, 6], n: [1, 6] }).chain(({ m, n }) => fc.record({ W: tensorOf([m, n], AWAY), x: tensorOf([n], AWAY) })),
+    }),
+    asSpec({
+      name: 'relu/relu(W x) [missing mask]',
+      inputs: maskedInputs,
+      wrt: ['x'],
+      f: ({ W, x }) => tensor([4], matVec(W, x).data.map(relu)),
+      jacobian: ({ W }) => W, // should be diag(W x > 0) · W
+    }),
+    asSpec({
+      name: 'dense/W x [transposed ∂z/∂x]',
+      inputs: dims({ n: [3, 6] }).chain(({ n }) => fc.record({ W: tensorOf([n, n], AWAY), x: tensorOf([n], AWAY) })),
+      wrt: ['x'],
+      f: ({ W, x }) => matVec(W, x),
+      jacobian: ({ W }) => transpose(W),
+    }),
+    asSpec({
+      name: 'quadratic/½ xᵀA x [factor 2]',
+      inputs: dims({ n: [2, 6] }).chain(({ n }) => fc.record({ A: tensorOf([n, n], AWAY), x: tensorOf([n], AWAY) })),
+      wrt: ['x'],
+      // f = ½ xᵀ A x, ∇f = ½ (A + Aᵀ) x; the bug forgets the ½.
+      f: ({ A, x }) => scalar(0.5 * x.data.reduce((s, xi, i) => s + xi * matVec(A, x).data[i], 0)),
+      gradient: ({ A, x }) => {
+        const Ax = matVec(A, x).data;
+        const Atx = matVec(transpose(A), x).data;
+        return tensor(x.shape, Ax.map((v, i) => v + Atx[i]));
+      },
+    }),
+    bigJacobian,
+    kinkOnly,
+    throwing,
+  ];
+}
+
+/** A report over the demonstration specs, as `gradproof check specs/layers.ts` would write it. */
+export function demoReport(): Report {
+  return sampleReport(demoSpecs());
+}
