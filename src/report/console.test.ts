@@ -24,7 +24,7 @@ describe('console report', () => {
     expect(text).toContain('ERROR example-3/throws\n  gradient threw: boom & <bust>');
     expect(text).toContain('NONDIFFERENTIABLE example-4/abs\n  201 of 201 inputs sat at a kink');
     expect(text).not.toContain('PASS example-1/linear-map');
-    expect(text).toContain('4 checks: 1 passed, 1 failed, 1 nondifferentiable, 1 errors');
+    expect(text).toContain('4 checks: 1 passed, 1 failed, 1 nondifferentiable, 1 error');
   });
 
   test('colour comes only from the Paint given at the edge', () => {

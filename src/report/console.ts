@@ -28,7 +28,7 @@ export function formatSummaryTable(report: Report, paint: Paint = plain): string
     return colour(r[2], text);
   });
   const s = report.summary;
-  const total = `${s.checks} checks: ${s.passed} passed, ${s.failed} failed, ${s.nondifferentiable} nondifferentiable, ${s.errors} errors`;
+  const total = `${s.checks} ${s.checks === 1 ? 'check' : 'checks'}: ${s.passed} passed, ${s.failed} failed, ${s.nondifferentiable} nondifferentiable, ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
   return [paint.bold(line(header)), ...body, '', paint.bold(total)].join('\n');
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { CheckResult } from '../property/types.js';
-import { entryLabel, formatNumber, formatPair, indexLabel, replayCommand, shellQuote, unflatten, worstWrongEntries } from './format.js';
+import { entryLabel, formatNumber, formatPair, headline, indexLabel, replayCommand, shellQuote, unflatten, worstWrongEntries } from './format.js';
 
 const failing = (over: Partial<CheckResult> = {}): CheckResult => ({
   name: 'example-1/linear-map',
@@ -77,4 +77,11 @@ test('wrong entries are those past their tolerance, worst first', () => {
   const e = (absError: number, tolerance: number) => ({ input: 'x', outIndex: 0, inIndex: 0, analytic: absError, numeric: 0, absError, relError: 1, errorEstimate: 0, tolerance });
   const check = failing({ counterexample: { inputs: {}, wrt: ['x'], maxAbsError: 3, maxRelError: 1, entries: [e(3, 1), e(2, 1), e(0.5, 1)] } });
   expect(worstWrongEntries(check).map((x) => x.absError)).toEqual([3, 2]);
+});
+
+test('the headline counts failures and errors apart', () => {
+  const sum = (failed: number, errors: number, nondifferentiable = 0) => ({ checks: 7, passed: 7 - failed - errors - nondifferentiable, failed, errors, nondifferentiable });
+  expect(headline(sum(4, 1))).toBe('4 of 7 checks failed, 1 error');
+  expect(headline(sum(0, 2))).toBe('2 errors in 7 checks');
+  expect(headline(sum(0, 0, 1))).toBe('All 7 checks passed (1 nondifferentiable)');
 });

@@ -93,10 +93,13 @@ export function worstWrongEntries(check: CheckResult, limit = 5): EntryCompariso
   return entries.filter((e) => typeof e.absError !== 'number' || !(e.absError <= e.tolerance)).slice(0, limit);
 }
 
-/** The hints of a check with their evidence; hints without evidence get their name as detail. */
+/**
+ * The hints of a check with their evidence; a detail that only repeats the check's message (as for a shape
+ * mismatch) or the hint's name is dropped.
+ */
 export function diagnosesOf(check: CheckResult): Diagnosis[] {
-  if (check.diagnoses && check.diagnoses.length > 0) return check.diagnoses;
-  return check.hints.map((hint) => ({ hint, detail: '' }));
+  const ds = check.diagnoses && check.diagnoses.length > 0 ? check.diagnoses : check.hints.map((hint) => ({ hint, detail: '' }));
+  return ds.map((d) => (d.detail === check.message || d.detail === d.hint ? { ...d, detail: '' } : d));
 }
 
 /** One hint for a person, e.g. `scaled — analytic = 2 × numeric`. */
@@ -143,4 +146,14 @@ export function failureSummary(check: CheckResult, withHints = true): string {
   }
   if (check.message) return check.message;
   return check.status === 'fail' ? 'the derivative does not match the finite differences' : check.status;
+}
+
+/** The outcome of a run in a few words, e.g. `4 of 7 checks failed, 1 error` or `All 7 checks passed`. */
+export function headline(summary: Report['summary']): string {
+  const s = summary;
+  if (s.failed + s.errors === 0) return `All ${s.checks} checks passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
+  const parts: string[] = [];
+  if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
+  if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}${s.failed === 0 ? ` in ${s.checks} checks` : ''}`);
+  return parts.join(', ');
 }

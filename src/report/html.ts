@@ -8,6 +8,7 @@ import {
   formatError,
   formatNumber,
   formatPair,
+  headline,
   indexLabel,
   replayCommand,
   shapeText,
@@ -376,15 +377,6 @@ function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function headline(report: Report): string {
-  const s = report.summary;
-  const bad = s.failed + s.errors;
-  if (bad === 0) return `All ${s.checks} checks passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
-  const parts = [];
-  if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
-  if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`);
-  return parts.join(', ');
-}
 
 const CSS = `
 :root { --fg:#1d2430; --dim:#69707d; --line:#dde1e7; --bg:#f6f7f9; --card:#fff; --pass:#1a7f37; --fail:#c62828; --warn:#9a6700; --accent:#2f5fb3; }
@@ -466,14 +458,14 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gradproof report: ${esc(headline(report))}</title>
+<title>gradproof report: ${esc(headline(report.summary))}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
 <header>
 <h1><span class="tool">gradproof</span> report</h1>
-<span class="headline ${bad ? 'bad' : 'good'}">${esc(headline(report))}</span>
+<span class="headline ${bad ? 'bad' : 'good'}">${esc(headline(report.summary))}</span>
 <div class="meta">${esc(`gradproof ${report.tool.version} · started ${report.startedAt} · ${formatMs(report.durationMs)}${config ? ` · ${config}` : ''}${report.incomplete ? ' · INCOMPLETE: the run was stopped early' : ''}`)}</div>
 </header>
 <div class="counts">${counts}</div>

@@ -11,7 +11,7 @@ describe('Markdown report', () => {
   test('starts with a summary table, one row per check, with the same number of columns throughout', () => {
     const text = formatMarkdown(constructedReport());
     const lines = text.split('\n');
-    expect(lines[0]).toBe('## ❌ gradproof: 2 of 4 checks failed');
+    expect(lines[0]).toBe('## ❌ gradproof: 1 of 4 checks failed, 1 error');
     const table = lines.filter((l) => l.startsWith('| ') && lines.indexOf(l) < lines.findIndex((x) => x.startsWith('### ')));
     expect(table).toHaveLength(1 + 4);
     expect(new Set(table.map(cells)).size).toBe(1);
@@ -68,7 +68,7 @@ describe('Markdown report', () => {
   test('a passing run says so in its title', () => {
     const r = constructedReport();
     const pass = buildReport([r.checks[0]], { startedAt: new Date(), version: '0' });
-    expect(formatMarkdown(pass).split('\n')[0]).toBe('## ✅ gradproof: all 1 checks passed');
+    expect(formatMarkdown(pass).split('\n')[0]).toBe('## ✅ gradproof: All 1 checks passed');
     expect(formatMarkdown(pass)).not.toContain('###');
     expect(scaledCheck().status).toBe('fail');
   });

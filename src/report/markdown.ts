@@ -1,6 +1,6 @@
 import type { CheckResult, Counterexample, JsonJacobianPair } from '../property/types.js';
 import { escapeMarkdown as md, markdownFence } from './escape.js';
-import { diagnosesOf, entryLabel, failureSummary, formatError, formatPair, indexLabel, replayCommand, shapeText, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** How the Markdown report is laid out. */
@@ -113,10 +113,9 @@ function failureSection(report: Report, check: CheckResult, o: Required<Markdown
 export function formatMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const o: Required<MarkdownOptions> = { maxMatrix: options.maxMatrix ?? 8, maxEntries: options.maxEntries ?? 5 };
   const s = report.summary;
-  const bad = s.failed + s.errors;
-  const title = bad === 0 ? `## ✅ gradproof: all ${s.checks} checks passed` : `## ❌ gradproof: ${bad} of ${s.checks} checks failed`;
+  const title = `## ${s.failed + s.errors === 0 ? '✅' : '❌'} gradproof: ${headline(s)}`;
   const out: string[] = [title, ''];
-  out.push(`${s.passed} passed · ${s.failed} failed · ${s.nondifferentiable} nondifferentiable · ${s.errors} errors — gradproof ${md(report.tool.version)}${report.incomplete ? ' · **incomplete: the run was stopped early**' : ''}`, '');
+  out.push(`${s.passed} passed · ${s.failed} failed · ${s.nondifferentiable} nondifferentiable · ${s.errors} errors — gradproof ${report.tool.version}${report.incomplete ? ' · **incomplete: the run was stopped early**' : ''}`, '');
   out.push('| | check | runs | max rel err | sensitivity | evals |', '|---|:---|---:|---:|---:|---:|');
   for (const c of report.checks) {
     out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(c.counterexample?.maxRelError ?? c.maxRelError)} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);
