@@ -151,7 +151,7 @@ export function failureSummary(check: CheckResult, withHints = true): string {
 /** The outcome of a run in a few words, e.g. `4 of 7 checks failed, 1 error` or `All 7 checks passed`. */
 export function headline(summary: Report['summary']): string {
   const s = summary;
-  if (s.failed + s.errors === 0) return `All ${s.checks} checks passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
+  if (s.failed + s.errors === 0) return `${s.checks === 1 ? 'The check' : `All ${s.checks} checks`} passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
   const parts: string[] = [];
   if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
   if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}${s.failed === 0 ? ` in ${s.checks} checks` : ''}`);

@@ -472,7 +472,7 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
 ${summaryTable(report)}
 ${sections}
 <script>${HOVER_SCRIPT}</script>
-<footer>Self-contained report: nothing is fetched; it opens offline. JSON copy: gradproof.json (schemaVersion ${report.schemaVersion}).</footer>
+<footer>gradproof report, schemaVersion ${report.schemaVersion}. Self-contained: nothing is fetched, and it opens offline.</footer>
 </main>
 </body>
 </html>

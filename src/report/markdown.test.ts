@@ -68,7 +68,7 @@ describe('Markdown report', () => {
   test('a passing run says so in its title', () => {
     const r = constructedReport();
     const pass = buildReport([r.checks[0]], { startedAt: new Date(), version: '0' });
-    expect(formatMarkdown(pass).split('\n')[0]).toBe('## ✅ gradproof: All 1 checks passed');
+    expect(formatMarkdown(pass).split('\n')[0]).toBe('## ✅ gradproof: The check passed');
     expect(formatMarkdown(pass)).not.toContain('###');
     expect(scaledCheck().status).toBe('fail');
   });
