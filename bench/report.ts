@@ -9,7 +9,7 @@ export interface MachineInfo {
   cores: number;
   memoryGiB: number;
   platform: string;
-  /** The gradproof commit measured (short hash, "+dirty" with uncommitted changes), or null outside git. */
+  /** The gradproof commit measured (short hash, "+dirty" with uncommitted changes outside bench/results), or null outside git. */
   commit: string | null;
 }
 
@@ -19,7 +19,7 @@ export function machineInfo(): MachineInfo {
   let commit: string | null = null;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (dirty) commit += '+dirty';
   } catch {
     commit = null;
