@@ -1,6 +1,6 @@
 import { checkOnce, type CheckOptions, type CheckSpec, type NamedTensors, type Status } from '../src/check/index.js';
 import { cloneTensor, sizeOf, type Tensor } from '../src/tensor/index.js';
-import type { Workload } from './workloads.js';
+import { tanh, type Workload } from './workloads.js';
 
 /** The checker's mode: every Jacobian entry, or directional probes. */
 export type BenchMode = 'full' | 'fast';
@@ -65,14 +65,29 @@ export interface Measurement {
   retainedBytes: number | null;
 }
 
-/** Check options for a mode; fast mode needs a checker that supports it. */
-export function checkOptionsFor(mode: BenchMode): CheckOptions {
-  if (mode === 'fast') throw new Error('bench: this checkout of gradproof has no fast mode (CheckOptions.mode)');
-  return {};
+/** CheckOptions plus the `mode` field that the numerics work adds to it (absent from older checkouts). */
+type ModeOptions = CheckOptions & { mode?: BenchMode };
+
+/**
+ * Whether this checkout's checker runs fast mode: a verdict from `mode: 'fast'` carries a `fast` summary and
+ * spends fewer evaluations than a full check. Older checkers ignore the field and run in full.
+ */
+function detectFastMode(): boolean {
+  const w = tanh(16);
+  const full = checkOnce(w.spec, w.inputs);
+  const fast = checkOnce(w.spec, w.inputs, { mode: 'fast' } as ModeOptions);
+  return 'fast' in fast && fast.evaluations < full.evaluations;
 }
 
-/** Whether this checkout's CheckOptions has `mode: 'fast'`. */
-export const FAST_MODE_AVAILABLE = false;
+/** Whether this checkout's CheckOptions has a working `mode: 'fast'`. */
+export const FAST_MODE_AVAILABLE = detectFastMode();
+
+/** Check options for a mode; fast mode needs a checker that supports it. */
+export function checkOptionsFor(mode: BenchMode): CheckOptions {
+  if (mode === 'fast' && !FAST_MODE_AVAILABLE) throw new Error('bench: this checkout of gradproof has no fast mode (CheckOptions.mode)');
+  const options: ModeOptions = { mode };
+  return options;
+}
 
 /** CPU time (user + system) of this process so far, ms. */
 export function cpuMs(): number {
@@ -233,7 +248,7 @@ export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
   const checkerMs = fastest(checker);
   const bareMs = fastest(bare);
   const mem = opts.memory === false ? null : measureMemory(w, options, evaluations);
-  const outputEntries = first.jacobians.length > 0 ? first.jacobians[0].analytic.shape[0] : NaN;
+  const outputEntries = (w.spec.f(w.inputs) as Tensor).data.length;
   return {
     workload: w.name,
     family: w.family,

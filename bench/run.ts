@@ -43,7 +43,7 @@ const doc = {
     isolation: 'each workload and mode is measured in a fresh node process (bench/child.ts)',
     checker: 'CPU time (process.cpuUsage user + system) of checkOnce(spec, input) at one fixed input: fastest of at least 5 samples (until 500 ms) after 1 s of warm-up runs (firstMs: the cold first check); short checks are repeated within a sample to last about 20 ms; a first run over 1 s is the only sample. Wall times are recorded beside.',
     bare: 'CPU time of the same number of calls of spec.f at a working copy of the same input, each allocating its output as under the checker, from a call site that is kept megamorphic so the JIT does not inline f or fold its inputs to constants; interleaved with the checker samples; fastest',
-    overhead: 'checkerMs / bareMs',
+    overhead: 'checkerMs / bareMs; the checker time includes the calls of the derivative (jacobian, gradient, vjp or jvp), which bare does not',
     memory: 'peakBytes: sampled peak of live memory (process.memoryUsage() heapUsed + arrayBuffers right after a forced GC) at about 64 evaluations of one checkOnce and after it returns, above the level just before it; transients between samples are not seen. retainedBytes: the same after the check returns, with the verdict alive',
   },
   results,
