@@ -1,4 +1,5 @@
 import { centralDifference } from './central-difference.js';
+import { directionalNoise } from './direction-noise.js';
 import { fourthDifference, noiseGamma } from './noise.js';
 import { richardson } from './richardson.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
@@ -14,10 +15,18 @@ export interface FdOptions {
   epsilon?: number;
   /** Smallest normal number of that precision: values below it carry underflow noise. @defaultValue 2^-1022 */
   tiny?: number;
+  /**
+   * Noise level of each output row measured elsewhere (see directionalNoise); the largest of it, the pooled fourth
+   * differences and the roundoff floor is used. @defaultValue measured here by directionalNoise along x alone
+   */
+  noise?: ArrayLike<number>;
 }
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
 export const NOISE_SIGMAS = 3;
+
+/** How many σ of measured noise a one-sided gap must exceed to count as evidence of a kink. */
+const KINK_NOISE_SIGMAS = 8;
 
 /** Standard deviation of the two-level Richardson value per unit σ/h (from (4·D(h/2) − D(h))/3). */
 const RICHARDSON_NOISE = 1.9;
@@ -102,9 +111,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     }
   }
 
+  // The per-column fourth differences see the noise each column stirs up; the directional probe sees noise that
+  // only a few columns (or other inputs) stir up, or that repeats exactly at the stencil points.
+  const probe = options.noise ? { noise: options.noise, evaluations: 0 } : directionalNoise(evaluate, [x], f0, base);
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    noise[i] = Math.max(pooledNoise(d4sq, i, cols), eps * maxAbs[i], tiny);
+    noise[i] = Math.max(pooledNoise(d4sq, i, cols), probe.noise[i] ?? 0, eps * maxAbs[i], tiny);
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
@@ -118,7 +130,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       if (gap[k] > 2 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
     }
   }
-  return { rows, cols, value, error, kinkSuspect, noise, steps, evaluations: 4 * cols };
+  return { rows, cols, value, error, kinkSuspect, noise, steps, evaluations: 4 * cols + probe.evaluations };
 }
 
 /**
@@ -150,7 +162,8 @@ export interface RefinedEntry {
 
 /**
  * Re-examines the given rows of column j on a ladder of steps h, h/4, h/16, h/64: decides whether a kink sits at x
- * (the forward and backward slopes do not converge) and otherwise re-estimates the entry from the two finest steps.
+ * (the forward and backward slopes do not converge, see kinkFromGaps) and otherwise re-estimates the entry from the two
+ * finest steps, with an error estimate that also covers a kink inside those steps' stencils.
  */
 export function refineColumn(
   evaluate: Evaluate,
@@ -161,6 +174,7 @@ export function refineColumn(
   rowsToRefine: readonly number[],
   noise: Float64Array,
   epsilon: number = 2 ** -52,
+  probeNoise?: ArrayLike<number>,
 ): { entries: RefinedEntry[]; evaluations: number } {
   const xj = x[j];
   const levels = [h, h / 4, h / 16, h / 64];
@@ -193,20 +207,38 @@ export function refineColumn(
   const last = levels.length - 1;
   const entries = rowsToRefine.map((i, r): RefinedEntry => {
     const hLast = halfWidths[last];
-    // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
-    // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
-    let lo = Infinity;
-    let hi = 0;
-    let aboveRoundoff = true;
-    gaps.forEach((g, level) => {
-      lo = Math.min(lo, g[r]);
-      hi = Math.max(hi, g[r]);
-      if (!(g[r] > (20 * epsilon * scales[level][r]) / halfWidths[level])) aboveRoundoff = false;
-    });
-    const kink = aboveRoundoff && lo >= 0.5 * hi;
+    // A gap means something above roundoff and well above the measured noise (the gap of pure noise σ has a spread of
+    // √6·σ/s). probeNoise should be the directional probe's σ: a kink in this column can inflate the pooled one.
+    const sigma = probeNoise?.[i] ?? 0;
+    const kink = kinkFromGaps(
+      gaps.map((g) => g[r]),
+      gaps.map((_, level) => Math.max(20 * epsilon * scales[level][r], KINK_NOISE_SIGMAS * sigma) / halfWidths[level]),
+    );
     const est = richardson(diffs[last - 1][r], diffs[last][r], 4);
+    // The Richardson error assumes the h² law holds down to the finest step; a kink inside the finest stencils breaks
+    // it without showing in their own disagreement. The disagreement with the next coarser extrapolation shows it.
+    const coarser = richardson(diffs[last - 2][r], diffs[last - 1][r], 4);
+    const truncation = Math.max(est.error, Math.abs(est.value - coarser.value));
     const rNoise = (16 / 15) * Math.SQRT1_2 * (noise[i] / hLast);
-    return { row: i, kink, value: est.value, error: est.error + NOISE_SIGMAS * rNoise };
+    return { row: i, kink, value: est.value, error: truncation + NOISE_SIGMAS * rNoise };
   });
   return { entries, evaluations: 2 * levels.length };
+}
+
+/**
+ * Whether a kink sits at x, from the one-sided gaps |f(x+s) − 2f(x) + f(x−s)| / s on a ladder of steps, coarse to
+ * fine, each 4× smaller than the last, and the roundoff floor of each. Reads the finest pair of levels both above
+ * their floor: there a smooth f's gap shrinks 4× with the step (gap ≈ s·|f''|), rounding noise grows 4×, and a kink
+ * holds the gap near the jump in slope (ratio near 1, even where curvature still adds to the coarser gap). Finer
+ * levels, below their floor, must not contradict it: the gap still holds there (a kink) or grows (noise), but does
+ * not vanish (f is smooth within the finer steps, and the kink lies farther out).
+ */
+export function kinkFromGaps(gaps: readonly number[], floors: readonly number[]): boolean {
+  let level = gaps.length - 1;
+  while (level >= 1 && !(gaps[level] > floors[level] && gaps[level - 1] > floors[level - 1])) level--;
+  if (level < 1) return false;
+  const ratio = gaps[level - 1] / gaps[level];
+  if (!(ratio >= 0.5 && ratio <= 2.5)) return false;
+  for (let finer = level + 1; finer < gaps.length; finer++) if (!(gaps[finer] >= 0.5 * gaps[level])) return false;
+  return true;
 }
