@@ -5,7 +5,7 @@ import { replay, seed, shapeOf } from './support.js';
 
 // The hints each mutant's shrunk counterexample should get from src/diagnose (Mutant.expectedHints).
 // enabled once src/diagnose lands
-describe.skip(`diagnosis hints at the shrunk counterexample (seed ${seed})`, () => {
+describe(`diagnosis hints at the shrunk counterexample (seed ${seed})`, () => {
   for (const entry of catalog) {
     for (const m of entry.mutants) {
       if (!m.expectedHints) continue;
