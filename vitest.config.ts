@@ -15,7 +15,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'test/**/*.test.ts', 'fixtures/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts', 'fixtures/**/*.test.ts'],
     testTimeout: 120_000,
     reporters: jsonFile ? ['default', 'json'] : ['default'],
     outputFile: jsonFile ? { json: jsonFile } : undefined,

@@ -147,8 +147,9 @@ describe('gradproof check across modules', () => {
   test('console output: a summary table and, for a failure, a command line that replays it', async () => {
     const first = await gradproof(['check', 'fixtures/wrong-scaled.js', '--runs', '20', '--seed', '7', '--report-dir', reportDir]);
     expect(first.code).toBe(1);
-    expect(first.stdout).toMatch(/^check +runs +status/);
-    expect(first.stdout).toContain('1 checks: 0 passed, 1 failed, 0 nondifferentiable, 0 errors');
+    expect(first.stdout).toMatch(/^FAIL sum of squares, gradient half as large {2}\(fixtures\/wrong-scaled\.js\)$/m);
+    expect(first.stdout).toMatch(/^check +runs +status/m);
+    expect(first.stdout).toContain('1 check: 0 passed, 1 failed, 0 nondifferentiable, 0 errors');
     const firstReport = JSON.parse(readFileSync(join(reportDir, 'gradproof.json'), 'utf8')) as Report;
     const replay = /replay: gradproof (check fixtures\/wrong-scaled\.js .*)$/m.exec(first.stdout);
     expect(replay).not.toBeNull();

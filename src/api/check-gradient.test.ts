@@ -4,7 +4,6 @@ import { catalog } from '../catalog/index.js';
 import { SpecError } from '../spec/spec-error.js';
 import type { UserSpec } from '../spec/types.js';
 import { checkGradient } from './check-gradient.js';
-import { describeResult, entryLabel } from './describe-result.js';
 
 /** f(x) = Σ sin xᵢ · xᵢ, whose gradient is sin xᵢ + xᵢ cos xᵢ. */
 const sinTimes: UserSpec = {
@@ -65,22 +64,5 @@ describe('checkGradient', () => {
 
   test('refuses a mode this build does not have', async () => {
     await expect(checkGradient(sinTimes, { mode: 'fast' })).rejects.toThrow('mode "fast" is not available');
-  });
-});
-
-describe('describeResult', () => {
-  test('labels entries by multi-index', () => {
-    const e = { input: 'W', outIndex: 5, inIndex: 4, analytic: 0, numeric: 0, absError: 0, relError: 0, errorEstimate: 0, tolerance: 0 };
-    expect(entryLabel(e, [3, 2], [2, 3])).toBe('∂f[1,2]/∂W[2,0]');
-    expect(entryLabel(e, [6], [])).toBe('∂f/∂W[4]');
-  });
-
-  test('shows the hint, the worst entries and the replay', async () => {
-    const result = await checkGradient(forgotten, { runs: 20, seed: 5 });
-    const text = describeResult(result, { replay: (seed, path) => `--seed ${seed} --path ${path}` });
-    expect(text).toContain('spec "x sin x, product rule half forgotten": the derivative disagrees with finite differences');
-    expect(text).toContain('at inputs x [1]');
-    expect(text).toMatch(/worst entries:\n\s+entry\s+analytic\s+numeric/);
-    expect(text).toContain(`replay: --seed 5 --path ${result.path}`);
   });
 });

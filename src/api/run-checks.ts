@@ -79,6 +79,9 @@ export async function runChecks(checks: readonly PreparedCheck[], options: RunCh
     hooks.onCheckStart?.(checks[i], i, checks.length);
     await new Promise((r) => setImmediate(r));
     const result = runCheck(checks[i].spec, options);
+    // The module a check came from: reports name it, and their replay command checks it again.
+    const origin = checks[i].origin;
+    if (origin.kind === 'module') result.source = origin.display;
     results.push(result);
     hooks.onCheckDone?.(result, i, checks.length);
   }

@@ -4,3 +4,5 @@ export * from './invertible-matrix.js';
 export * from './one-hot.js';
 export * from './shape.js';
 export * from './tensor.js';
+export * from './network.js';
+export * from './sized.js';

@@ -13,41 +13,35 @@ export interface ValueConstraints {
   margin?: number;
 }
 
-/** Points of the coarse grid over a value range, and of the fine grid within each coarse cell. */
-const GRID_POINTS = 2 ** 31;
-const FINE_POINTS = 2 ** 22;
+/** Grid points of the evenly spread values: 2^30 steps over the range. */
+const SPREAD_STEPS = 2 ** 30;
 
-/**
- * Uniform over [min, max] with a full 53-bit mantissa (a fine grid within a coarse one), shrinking toward 0 when
- * the range holds it, else toward min. fc.double alone is uniform over representable doubles: nine in ten of
- * its values in [-3, 3] lie below 1e-50.
- */
-function uniform(min: number, max: number): fc.Arbitrary<number> {
+/** Doubles spread evenly over [min, max] (a grid of 2^30 steps, without fast-check's bias to small ones) that shrink toward 0, or toward the bound nearest 0. */
+function spread(min: number, max: number): fc.Arbitrary<number> {
   if (min === max) return fc.constant(min);
-  const step = (max - min) / GRID_POINTS;
-  const fine = fc.integer({ min: 0, max: FINE_POINTS - 1 });
-  const clamp = (v: number) => Math.min(max, Math.max(min, v));
   if (min <= 0 && max >= 0) {
-    const coarse = fc.integer({ min: Math.ceil(min / step), max: Math.floor(max / step) });
-    return fc.tuple(coarse, fine).map(([k, r]) => clamp((k + Math.sign(k) * (r / FINE_POINTS)) * step));
+    const step = Math.max(-min, max) / SPREAD_STEPS;
+    return fc.noBias(fc.integer({ min: Math.ceil(min / step), max: Math.floor(max / step) })).map((k) => Math.min(max, Math.max(min, k * step)));
   }
-  const toward = min > 0 ? min : max;
-  const sign = min > 0 ? 1 : -1;
-  return fc.tuple(fc.integer({ min: 0, max: GRID_POINTS }), fine).map(([k, r]) => clamp(toward + sign * (k + r / FINE_POINTS) * step));
+  const [near, far] = min > 0 ? [min, max] : [max, min];
+  return fc.noBias(fc.integer({ min: 0, max: SPREAD_STEPS })).map((k) => near + (far - near) * (k / SPREAD_STEPS));
 }
 
 /**
- * A double in [min, max] with no NaN or Infinity, optionally kept away from kinks: mostly uniform over the
- * range, sometimes one of fast-check's edge cases (0, tiny and extreme magnitudes).
+ * A double in [min, max] with no NaN or Infinity, with six significant digits (0 below 1e-6 in magnitude),
+ * optionally kept away from kinks. Spread evenly over the range in 15 draws of 16; the 16th is fc.double, mostly 0
+ * after rounding. (fc.double alone draws evenly over the bit patterns: two thirds of its values in [−3, 3] are below
+ * 1e-100 in magnitude, where products underflow and a finite-difference check has nothing left to measure.)
  */
 export function value(constraints: ValueConstraints = {}): fc.Arbitrary<number> {
   const min = constraints.min ?? -3;
   const max = constraints.max ?? 3;
   if (!(min <= max)) throw new RangeError(`gradproof value: min ${min} > max ${max}`);
-  const base = fc.oneof(
-    { weight: 7, arbitrary: uniform(min, max) },
-    { weight: 1, arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }) },
-  );
+  // Readable values: six significant digits, and magnitudes below 1e-6 (subnormals, 5e-324, which fast-check
+  // favours while shrinking) become 0 — finite differences cannot resolve them, and reports stay legible.
+  const base = fc
+    .oneof({ arbitrary: spread(min, max), weight: 15 }, { arbitrary: fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), weight: 1 })
+    .map((v) => (Math.abs(v) < 1e-6 ? 0 : Math.min(max, Math.max(min, Number(v.toPrecision(6))))));
   const away = constraints.awayFrom;
   if (!away || away.length === 0) return base;
   const margin = constraints.margin ?? 1e-3;

@@ -1,5 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
-import { FLOAT32_BASE_STEP, FLOAT64_BASE_STEP, fdJacobian, refineColumn } from '../fd/index.js';
+import { directionalNoise, FLOAT32_BASE_STEP, FLOAT64_BASE_STEP, fdJacobian, refineColumn } from '../fd/index.js';
 import { cloneTensor, formatShape, tensor, type Tensor } from '../tensor/index.js';
 import { analyticJacobians, derivativeKind } from './analytic.js';
 import type { CheckOptions, CheckSpec, EntryComparison, JacobianPair, NamedTensors, Precision, Tolerance, Verdict } from './types.js';
@@ -116,22 +116,27 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
     let maxTol = 0;
     let maxNumeric = 0;
 
+    const evaluate = (): Float64Array => {
+      const out = callF();
+      if (out.data.length !== outSize) {
+        throw new UserCodeError(`f returned ${out.data.length} values near the input (${perturbedEntry(snapshot, working)}), but ${outSize} at it`);
+      }
+      for (let i = 0; i < outSize; i++) {
+        if (!Number.isFinite(out.data[i])) {
+          throw new UserCodeError(`finite differences met ${String(out.data[i])}: f returned it at output index ${i} when ${perturbedEntry(snapshot, working)}`);
+        }
+      }
+      return out.data;
+    };
+    // The noise of f near the input, along lines that move every differentiated input at once.
+    const probe = directionalNoise(evaluate, wrt.map((name) => working[name].data), f0.data, baseStep);
+    const pmut = findMutation(snapshot, working, working);
+    if (pmut) throw new UserCodeError(`f mutated its input ${pmut} while its noise was measured`);
+
     for (const name of wrt) {
       const buffer = working[name].data;
       const inSize = buffer.length;
-      const evaluate = (): Float64Array => {
-        const out = callF();
-        if (out.data.length !== outSize) {
-          throw new UserCodeError(`f returned ${out.data.length} values near the input (${perturbedEntry(snapshot, working)}), but ${outSize} at it`);
-        }
-        for (let i = 0; i < outSize; i++) {
-          if (!Number.isFinite(out.data[i])) {
-            throw new UserCodeError(`finite differences met ${String(out.data[i])}: f returned it at output index ${i} when ${perturbedEntry(snapshot, working)}`);
-          }
-        }
-        return out.data;
-      };
-      const fd = fdJacobian(evaluate, buffer, f0.data, { baseStep, epsilon, tiny: precision === 'float32' ? 2 ** -126 : 2 ** -1022 });
+      const fd = fdJacobian(evaluate, buffer, f0.data, { baseStep, epsilon, tiny: precision === 'float32' ? 2 ** -126 : 2 ** -1022, noise: probe.noise });
       const fmut = findMutation(snapshot, working, working);
       if (fmut) throw new UserCodeError(`f mutated its input ${fmut} during finite differences`);
       const A = analytic[name];
@@ -152,7 +157,7 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
         }
       }
       for (const [j, rows] of toRefine) {
-        const r = refineColumn(evaluate, buffer, f0.data, j, fd.steps[j], rows, fd.noise, epsilon, fd.noiseMax);
+        const r = refineColumn(evaluate, buffer, f0.data, j, fd.steps[j], rows, fd.noise, epsilon, probe.noise);
         for (const e of r.entries) {
           const k = e.row * inSize + j;
           if (e.kink) {

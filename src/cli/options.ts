@@ -1,9 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Mode } from '../api/run-checks.js';
-
-/** The report formats the command can write. */
-export const FORMATS = ['console', 'json', 'md', 'html', 'junit'] as const;
-export type Format = (typeof FORMATS)[number];
+import { parseFormats as parseReportFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 
 /** Which part of a deterministic split of the checks to run: shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -23,7 +20,7 @@ export interface RunFlags {
   filter?: string;
   shard?: Shard;
   reportDir: string;
-  format: Format[];
+  format: ReportFormat[];
   json: boolean;
   debug: boolean;
 }
@@ -65,13 +62,12 @@ export function parseShard(v: string): Shard {
 }
 
 /** Parses a comma-separated list of report formats. */
-export function parseFormats(v: string): Format[] {
-  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const bad = names.filter((n) => !(FORMATS as readonly string[]).includes(n));
-  if (names.length === 0 || bad.length > 0) {
-    throw new InvalidArgumentError(`--format takes a comma-separated list of ${FORMATS.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
+export function parseFormats(v: string): ReportFormat[] {
+  try {
+    return parseReportFormats(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
   }
-  return [...new Set(names)] as Format[];
 }
 
 /** Adds the options of the commands that run checks, each with its default in the help. */
@@ -88,9 +84,9 @@ export function addRunOptions(cmd: Command): Command {
     .option('--shard <i/n>', 'run only shard i of n (checks split by index, i = 1..n) (default: 1/1)', parseShard)
     .option('--report-dir <dir>', 'where report files are written', 'reports')
     .addOption(
-      new Option('--format <list>', `report formats, comma-separated: ${FORMATS.join(', ')}`)
+      new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (console goes to stdout, the others to --report-dir)`)
         .argParser(parseFormats)
-        .default(['console', 'json'] as Format[], 'console,json'),
+        .default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
     )
     .option('--json', 'print the JSON report on stdout (instead of the console summary)', false)
     .option('--debug', 'print stack traces for errors', false);

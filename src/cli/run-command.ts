@@ -1,12 +1,9 @@
 import chalk from 'chalk';
-import { join } from 'node:path';
-import { describeResult } from '../api/describe-result.js';
 import { AVAILABLE_MODES, randomSeed, runChecks, type PreparedCheck } from '../api/run-checks.js';
 import type { CheckResult } from '../property/index.js';
-import * as reportWriters from '../report/index.js';
-import { buildReport, formatJson, formatSummaryTable, plain, writeAtomic, type Paint, type Report } from '../report/index.js';
+import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
 import { ExitCode } from './exit-code.js';
-import type { Format, RunFlags, Shard } from './options.js';
+import type { RunFlags, Shard } from './options.js';
 import { createProgress, isRichStream, type CliIo } from './progress.js';
 import { UsageError } from './usage-error.js';
 import { version } from './version.js';
@@ -18,13 +15,6 @@ export interface RunTarget {
   modules?: string[];
 }
 
-/** Report writers for the file formats, looked up by name in src/report (formats not built yet are skipped). */
-const FILE_FORMATS: Record<Exclude<Format, 'console' | 'json'>, { file: string; writer: string }> = {
-  md: { file: 'gradproof.md', writer: 'formatMarkdown' },
-  html: { file: 'gradproof.html', writer: 'formatHtml' },
-  junit: { file: 'gradproof.junit.xml', writer: 'formatJunit' },
-};
-
 function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
   if (!isRichStream(stream, env)) return plain;
   return { pass: chalk.green, fail: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
@@ -35,21 +25,6 @@ export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
   if (!shard) return [...items];
   return items.filter((_, k) => k % shard.count === shard.index - 1);
 }
-
-const quote = (s: string) => (/^[\w./:@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
-/** The command line that replays one check's counterexample. */
-export function replayCommand(target: RunTarget, check: PreparedCheck | undefined, flags: RunFlags, seed: number, path: string | undefined): string {
-  const parts = ['gradproof', target.command];
-  if (target.command === 'check') parts.push(quote(check?.origin.kind === 'module' ? check.origin.display : (target.modules ?? []).join(' ')));
-  parts.push('--filter', quote(check?.spec.name ?? ''), '--seed', String(seed));
-  if (path) parts.push('--path', quote(path));
-  if (flags.float32) parts.push('--float32');
-  if (flags.atol !== undefined) parts.push('--atol', String(flags.atol));
-  if (flags.rtol !== undefined) parts.push('--rtol', String(flags.rtol));
-  return parts.join(' ');
-}
-
 /** Filters, shards and runs prepared checks, writes the reports, prints the outcome; resolves to the exit code. */
 export async function runCommand(target: RunTarget, all: PreparedCheck[], flags: RunFlags, io: CliIo): Promise<number> {
   if (flags.mode !== 'full' && !AVAILABLE_MODES.includes(flags.mode)) {
@@ -89,39 +64,11 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : null,
   };
   const report = buildReport(results, { startedAt, version, config });
-  const written = await writeReports(report, flags, io);
+  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
 
   if (flags.json) io.stdout.write(formatJson(report));
-  if (flags.format.includes('console') && !flags.json) {
-    const paint = paintFor(io.stdout, io.env);
-    const details = results
-      .map((r, i) => (r.status === 'pass' ? '' : describeResult(r, { replay: (s, p) => replayCommand(target, checks[i], flags, s, p) })))
-      .filter(Boolean);
-    const text = [formatSummaryTable(report, paint), ...details.map((d) => `\n${d}`), '', ...written.map((w) => `report: ${w}`)];
-    io.stdout.write(`${text.join('\n').trimEnd()}\n`);
+  else if (flags.format.includes('console')) {
+    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
   }
   return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
-}
-
-/** Writes the report files of the chosen formats; returns their paths. Formats not yet built get a one-line notice. */
-async function writeReports(report: Report, flags: RunFlags, io: CliIo): Promise<string[]> {
-  const written: string[] = [];
-  if (flags.format.includes('json')) {
-    const file = join(flags.reportDir, 'gradproof.json');
-    await writeAtomic(file, formatJson(report));
-    written.push(file);
-  }
-  for (const format of flags.format) {
-    if (format === 'console' || format === 'json') continue;
-    const { file, writer } = FILE_FORMATS[format];
-    const fn = (reportWriters as Record<string, unknown>)[writer];
-    if (typeof fn !== 'function') {
-      io.stderr.write(`gradproof: --format ${format} is not available in this build yet; skipped\n`);
-      continue;
-    }
-    const path = join(flags.reportDir, file);
-    await writeAtomic(path, String((fn as (r: Report) => unknown)(report)));
-    written.push(path);
-  }
-  return written;
 }

@@ -1,4 +1,5 @@
 import { centralDifference } from './central-difference.js';
+import { directionalNoise } from './direction-noise.js';
 import { fourthDifference, noiseGamma } from './noise.js';
 import { richardson } from './richardson.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
@@ -14,10 +15,18 @@ export interface FdOptions {
   epsilon?: number;
   /** Smallest normal number of that precision: values below it carry underflow noise. @defaultValue 2^-1022 */
   tiny?: number;
+  /**
+   * Noise level of each output row measured elsewhere (see directionalNoise); the largest of it, the pooled fourth
+   * differences and the roundoff floor is used. @defaultValue measured here by directionalNoise along x alone
+   */
+  noise?: ArrayLike<number>;
 }
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
 export const NOISE_SIGMAS = 3;
+
+/** How many σ of measured noise a one-sided gap must exceed to count as evidence of a kink. */
+const KINK_NOISE_SIGMAS = 8;
 
 /** Standard deviation of the two-level Richardson value per unit σ/h (from (4·D(h/2) − D(h))/3). */
 const RICHARDSON_NOISE = 1.9;
@@ -34,8 +43,6 @@ export interface FdJacobian {
   kinkSuspect: Uint8Array;
   /** Estimated absolute noise σ of each output component. */
   noise: Float64Array;
-  /** The largest single-column noise sample of each output component (robust where the median is not). */
-  noiseMax: Float64Array;
   /** The coarse step h used for each input entry. */
   steps: Float64Array;
   /** Function evaluations spent. */
@@ -104,13 +111,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     }
   }
 
+  // The per-column fourth differences see the noise each column stirs up; the directional probe sees noise that
+  // only a few columns (or other inputs) stir up, or that repeats exactly at the stencil points.
+  const probe = options.noise ? { noise: options.noise, evaluations: 0 } : directionalNoise(evaluate, [x], f0, base);
   const noise = new Float64Array(rows);
-  const noiseMax = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    noise[i] = Math.max(pooledNoise(d4sq, i, cols), eps * maxAbs[i], tiny);
-    let top = 0;
-    for (let j = 0; j < cols; j++) top = Math.max(top, d4sq[i * cols + j]);
-    noiseMax[i] = Math.max(Math.sqrt(noiseGamma(4) * top), noise[i]);
+    noise[i] = Math.max(pooledNoise(d4sq, i, cols), probe.noise[i] ?? 0, eps * maxAbs[i], tiny);
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
@@ -124,7 +130,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       if (gap[k] > 2 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
     }
   }
-  return { rows, cols, value, error, kinkSuspect, noise, noiseMax, steps, evaluations: 4 * cols };
+  return { rows, cols, value, error, kinkSuspect, noise, steps, evaluations: 4 * cols + probe.evaluations };
 }
 
 /**
@@ -155,10 +161,9 @@ export interface RefinedEntry {
 }
 
 /**
- * Re-examines the given rows of column j on a ladder of steps h, h/4, h/16, h/64: decides whether a kink sits at
- * or near x (the one-sided slopes do not converge) and otherwise re-estimates the entry by Richardson extrapolation
- * over the finest steps, with an error estimate that covers the noise of f measured along this column and the
- * estimate's disagreement with the one a step coarser.
+ * Re-examines the given rows of column j on a ladder of steps h, h/4, h/16, h/64: decides whether a kink sits at x
+ * (the forward and backward slopes do not converge, see kinkFromGaps) and otherwise re-estimates the entry from the two
+ * finest steps, with an error estimate that also covers a kink inside those steps' stencils.
  */
 export function refineColumn(
   evaluate: Evaluate,
@@ -169,7 +174,7 @@ export function refineColumn(
   rowsToRefine: readonly number[],
   noise: Float64Array,
   epsilon: number = 2 ** -52,
-  noiseMax: Float64Array = noise,
+  probeNoise?: ArrayLike<number>,
 ): { entries: RefinedEntry[]; evaluations: number } {
   const xj = x[j];
   const levels = [h, h / 4, h / 16, h / 64];
@@ -177,8 +182,6 @@ export function refineColumn(
   const gaps: Float64Array[] = [];
   const scales: Float64Array[] = [];
   const halfWidths: number[] = [];
-  /** 1 where f did not move at all at that step (f(x ± step) = f(x)). */
-  const unmoved: Uint8Array[] = [];
   for (const step of levels) {
     const px = xj + step;
     const mx = xj - step;
@@ -192,136 +195,50 @@ export function refineColumn(
     const d = new Float64Array(rowsToRefine.length);
     const g = new Float64Array(rowsToRefine.length);
     const sc = new Float64Array(rowsToRefine.length);
-    const still = new Uint8Array(rowsToRefine.length);
     rowsToRefine.forEach((i, r) => {
       d[r] = centralDifference(fp[i], fm[i], width);
-      still[r] = fp[i] === f0[i] && fm[i] === f0[i] ? 1 : 0;
       g[r] = Math.abs(fp[i] - 2 * f0[i] + fm[i]) / (width / 2);
       sc[r] = Math.max(Math.abs(fp[i]), Math.abs(fm[i]), Math.abs(f0[i]));
     });
     diffs.push(d);
     gaps.push(g);
     scales.push(sc);
-    unmoved.push(still);
   }
   const last = levels.length - 1;
-  // The noise of f along this column, measured here (ECnoise: fourth differences of nine equally spaced
-  // points). The pooled estimate is a median over columns, and columns that barely move f, or do not move it
-  // at all, pull it below the noise of a column that does. Rounding that moves f in quanta makes a staircase:
-  // sampled at one spacing, its errors can line up (a sawtooth without a wrap, whose fourth differences
-  // vanish); so probe at two spacings, 4× apart and not powers of two times the step, and keep the larger
-  // estimate. Where f does not change at all over either probe, the probe is spread wider.
-  const columnNoise = new Float64Array(rowsToRefine.length);
-  let flat = rowsToRefine.map((_, r) => r);
-  let probeEvaluations = 0;
-  const spacings = [levels[last], levels[last - 1], levels[last - 2]].map((s) => s * 0.6180339887498949);
-  for (let p = 0; p < spacings.length; p++) {
-    const delta = spacings[p];
-    const probe: Float64Array[] = [];
-    for (let k = -4; k <= 4; k++) {
-      if (k === 0) {
-        probe.push(f0);
-        continue;
-      }
-      x[j] = xj + k * delta;
-      probe.push(evaluate());
-      probeEvaluations++;
-    }
-    x[j] = xj;
-    rowsToRefine.forEach((i, r) => {
-      let sum = 0;
-      for (let m = 0; m + 4 < probe.length; m++) {
-        const d4 = fourthDifference(probe[m][i], probe[m + 1][i], probe[m + 2][i], probe[m + 3][i], probe[m + 4][i]);
-        sum += d4 * d4;
-      }
-      columnNoise[r] = Math.max(columnNoise[r], Math.sqrt((noiseGamma(4) * sum) / (probe.length - 4)));
-    });
-    flat = flat.filter((r) => probe.every((q) => q[rowsToRefine[r]] === f0[rowsToRefine[r]]));
-    if (p >= 1 && flat.length === 0) break;
-  }
-  // Rows along which f did not move at any step: the quantum in which f moves, measured along a direction
-  // that moves every entry (their rounding errors then do not line up as they can along one axis).
-  const stillRows = rowsToRefine.filter((_, r) => unmoved.every((u) => u[r] === 1));
-  const quantum = stillRows.length > 0 ? directionalNoise(evaluate, x, f0, j, levels[last - 1] * 0.6180339887498949) : undefined;
-  if (quantum) probeEvaluations += 8;
   const entries = rowsToRefine.map((i, r): RefinedEntry => {
-    // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
-    // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
-    // A kink at a distance d from x holds it at jump·(1 − d/step) while the stencil straddles it: never
-    // growing as the step shrinks, where noise makes it grow. Judge on the three coarsest steps: a kink
-    // within h/31 of x is then flagged, and one farther out leaves the two finest steps of the Richardson
-    // estimate either clean or, at h/16, polluted by less than its error estimate (|D(h/16) − D(h/64)| / 15).
-    let lo = Infinity;
-    let hi = 0;
-    let aboveRoundoff = true;
-    let growing = false;
-    for (let level = 0; level < last; level++) {
-      const g = gaps[level][r];
-      lo = Math.min(lo, g);
-      hi = Math.max(hi, g);
-      if (!(g > (20 * epsilon * scales[level][r]) / halfWidths[level])) aboveRoundoff = false;
-      if (level > 0 && g > 1.25 * gaps[level - 1][r]) growing = true;
-    }
-    const kink = aboveRoundoff && !growing && lo >= 0.5 * hi;
-    // Richardson estimates from the two finest pairs of steps; each must agree with the one a step coarser
-    // (their gap bounds the coarser one's error, and grows with whatever spoils the finer one that the noise
-    // estimate misses: rounding that moves f in quanta, a kink the steps straddle). Keep the one with the
-    // smaller error: at the finest steps f may move by only a few quanta.
-    const sigma = Math.max(noise[i], columnNoise[r]);
-    let value = NaN;
-    let error = Infinity;
-    for (let fine = last - 1; fine <= last; fine++) {
-      const est = richardson(diffs[fine - 1][r], diffs[fine][r], 4);
-      const coarser = richardson(diffs[fine - 2][r], diffs[fine - 1][r], 4);
-      const rNoise = (16 / 15) * Math.SQRT1_2 * (sigma / halfWidths[fine]);
-      let e = Math.max(est.error, Math.abs(est.value - coarser.value)) + NOISE_SIGMAS * rNoise;
-      // Where f did not move at all at the finer step, f'·step is below the quantum in which f moves: the
-      // entry is known only to within about that quantum over the largest such step (the row's largest noise
-      // sample stands in for the quantum, which a median over columns can miss).
-      if (unmoved[fine][r]) {
-        let widest = fine;
-        while (widest > 0 && unmoved[widest - 1][r]) widest--;
-        e = Math.max(e, (NOISE_SIGMAS * Math.max(noiseMax[i], sigma, quantum ? quantum[i] : 0)) / halfWidths[widest]);
-      }
-      if (e <= error) {
-        value = est.value;
-        error = e;
-      }
-    }
-    return { row: i, kink, value, error };
+    const hLast = halfWidths[last];
+    // A gap means something above roundoff and well above the measured noise (the gap of pure noise σ has a spread of
+    // √6·σ/s). probeNoise should be the directional probe's σ: a kink in this column can inflate the pooled one.
+    const sigma = probeNoise?.[i] ?? 0;
+    const kink = kinkFromGaps(
+      gaps.map((g) => g[r]),
+      gaps.map((_, level) => Math.max(20 * epsilon * scales[level][r], KINK_NOISE_SIGMAS * sigma) / halfWidths[level]),
+    );
+    const est = richardson(diffs[last - 1][r], diffs[last][r], 4);
+    // The Richardson error assumes the h² law holds down to the finest step; a kink inside the finest stencils breaks
+    // it without showing in their own disagreement. The disagreement with the next coarser extrapolation shows it.
+    const coarser = richardson(diffs[last - 2][r], diffs[last - 1][r], 4);
+    const truncation = Math.max(est.error, Math.abs(est.value - coarser.value));
+    const rNoise = (16 / 15) * Math.SQRT1_2 * (noise[i] / hLast);
+    return { row: i, kink, value: est.value, error: truncation + NOISE_SIGMAS * rNoise };
   });
-  return { entries, evaluations: 2 * levels.length + probeEvaluations };
+  return { entries, evaluations: 2 * levels.length };
 }
 
 /**
- * Noise σ of every output component along a fixed pseudo-random direction through all entries of x (each
- * moved by up to delta times its own scale), from fourth differences of nine equally spaced points; x is
- * restored exactly. The direction depends only on the column index, so a check replays.
+ * Whether a kink sits at x, from the one-sided gaps |f(x+s) − 2f(x) + f(x−s)| / s on a ladder of steps, coarse to
+ * fine, each 4× smaller than the last, and the roundoff floor of each. Reads the finest pair of levels both above
+ * their floor: there a smooth f's gap shrinks 4× with the step (gap ≈ s·|f''|), rounding noise grows 4×, and a kink
+ * holds the gap near the jump in slope (ratio near 1, even where curvature still adds to the coarser gap). Finer
+ * levels, below their floor, must not contradict it: the gap still holds there (a kink) or grows (noise), but does
+ * not vanish (f is smooth within the finer steps, and the kink lies farther out).
  */
-function directionalNoise(evaluate: Evaluate, x: Float64Array, f0: Float64Array, column: number, delta: number): Float64Array {
-  const saved = Float64Array.from(x);
-  const v = Float64Array.from(saved, (xi, k) => {
-    const u = Math.sin((k + 1) * 12.9898 + (column + 1) * 78.233) * 43758.5453;
-    return (u - Math.floor(u) - 0.5) * 2 * Math.max(Math.abs(xi), 1);
-  });
-  const probe: Float64Array[] = [];
-  for (let t = -4; t <= 4; t++) {
-    if (t === 0) {
-      probe.push(f0);
-      continue;
-    }
-    for (let k = 0; k < x.length; k++) x[k] = saved[k] + t * delta * v[k];
-    probe.push(evaluate());
-  }
-  x.set(saved);
-  const sigma = new Float64Array(f0.length);
-  for (let i = 0; i < f0.length; i++) {
-    let sum = 0;
-    for (let m = 0; m + 4 < probe.length; m++) {
-      const d4 = fourthDifference(probe[m][i], probe[m + 1][i], probe[m + 2][i], probe[m + 3][i], probe[m + 4][i]);
-      sum += d4 * d4;
-    }
-    sigma[i] = Math.sqrt((noiseGamma(4) * sum) / (probe.length - 4));
-  }
-  return sigma;
+export function kinkFromGaps(gaps: readonly number[], floors: readonly number[]): boolean {
+  let level = gaps.length - 1;
+  while (level >= 1 && !(gaps[level] > floors[level] && gaps[level - 1] > floors[level - 1])) level--;
+  if (level < 1) return false;
+  const ratio = gaps[level - 1] / gaps[level];
+  if (!(ratio >= 0.5 && ratio <= 2.5)) return false;
+  for (let finer = level + 1; finer < gaps.length; finer++) if (!(gaps[finer] >= 0.5 * gaps[level])) return false;
+  return true;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { checkOnce } from '../check/check-once.js';
-import type { CheckOptions, CheckSpec, NamedTensors, Verdict } from '../check/types.js';
+import type { CheckOptions, CheckSpec, Diagnosis, HintKind, NamedTensors, Verdict } from '../check/types.js';
 import type { Tensor } from '../tensor/index.js';
 import type { CheckResult, Counterexample, JsonTensor, RunOptions } from './types.js';
 
@@ -18,6 +18,19 @@ function counterexampleOf(inputs: NamedTensors, wrt: string[], v: Verdict, maxRe
     maxRelError: v.maxRelError,
     entries: v.entries,
   };
+  if (v.jacobians.length > 0) {
+    ce.outputShape = [...v.jacobians[0].outputShape];
+    let wrong = 0;
+    for (const p of v.jacobians) {
+      for (let k = 0; k < p.analytic.data.length; k++) {
+        // A NaN tolerance marks a kink, which is not counted as wrong (as in checkOnce).
+        const t = p.tolerance.data[k];
+        if (!Number.isNaN(t) && !(Math.abs(p.analytic.data[k] - p.numeric.data[k]) <= t)) wrong++;
+      }
+    }
+    ce.wrongEntries = wrong;
+    ce.totalEntries = size;
+  }
   if (size > 0 && size <= maxReportedEntries) {
     ce.jacobians = v.jacobians.map((p) => ({
       input: p.input,
@@ -28,6 +41,13 @@ function counterexampleOf(inputs: NamedTensors, wrt: string[], v: Verdict, maxRe
     }));
   }
   return ce;
+}
+
+/** Hints at the shrunk counterexample, then any further ones seen at the first (larger) failing input. */
+function combineDiagnoses(shrunk: Diagnosis[], first: Diagnosis[]): { hints: HintKind[]; diagnoses: Diagnosis[] } {
+  const diagnoses = [...shrunk];
+  for (const d of first) if (!diagnoses.some((e) => e.hint === d.hint)) diagnoses.push({ ...d, detail: `${d.detail} (at the first failing input, before shrinking)` });
+  return { hints: diagnoses.map((d) => d.hint), diagnoses };
 }
 
 /**
@@ -42,6 +62,8 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let skipped = 0;
   let maxRelError = 0;
   let sensitivity: number | undefined;
+  // The first failing input (before shrinking) is larger, so it often carries more evidence for a hint.
+  let firstFailure: Diagnosis[] | undefined;
   const property = fc.property(spec.inputs, (inputs) => {
     const v = checkOnce(spec, inputs, options);
     evaluations += v.evaluations;
@@ -55,6 +77,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
       if (v.sensitivity !== undefined) sensitivity = Math.max(sensitivity ?? 0, v.sensitivity);
       return true;
     }
+    if (v.status === 'fail' && firstFailure === undefined) firstFailure = v.diagnoses;
     return false;
   });
   const details = fc.check(property, {
@@ -96,8 +119,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     path: details.counterexamplePath ?? undefined,
     shrinks: details.numShrinks,
     counterexample: counterexampleOf(inputs, wrt, v, options.maxReportedEntries ?? 40_000),
-    hints: v.hints,
-    diagnoses: v.diagnoses,
+    ...combineDiagnoses(v.diagnoses, firstFailure ?? []),
     durationMs: performance.now() - started,
   };
   if (v.message) result.message = v.message;

@@ -1,7 +1,7 @@
 import { checkGradient, type CheckGradientOptions } from '../api/check-gradient.js';
-import { describeResult } from '../api/describe-result.js';
 import type { CheckSpec } from '../check/types.js';
 import type { CheckResult } from '../property/index.js';
+import { formatFailure } from '../report/index.js';
 import type { UserSpec } from '../spec/types.js';
 
 /** What a matcher returns to vitest's expect.extend. */
@@ -12,14 +12,16 @@ export interface MatcherResult {
   expected?: unknown;
 }
 
-/** The failure message of a result, with the options that replay it in this matcher. */
+/** The failure message of a result: what the console report says of it, replayed through this matcher. */
 export function matcherMessage(result: CheckResult, negated: boolean): string {
   if (negated) {
     return `expected spec "${result.name}" not to pass the gradient check, but it passed ${result.runs} runs (seed ${result.seed})`;
   }
-  const replay = (seed: number, path: string | undefined) =>
-    `toPassGradientCheck({ seed: ${seed}${path ? `, path: ${JSON.stringify(path)}` : ''} })`;
-  return `expected spec "${result.name}" to pass the gradient check, but its status is ${result.status}\n${describeResult(result, { replay })}`;
+  const replay = `toPassGradientCheck({ seed: ${result.seed}${result.path !== undefined ? `, path: ${JSON.stringify(result.path)}` : ''} })`;
+  const details = formatFailure(result)
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('replay:'));
+  return [`expected spec "${result.name}" to pass the gradient check, but its status is ${result.status}`, ...details, `  replay: ${replay}`].join('\n');
 }
 
 /**
