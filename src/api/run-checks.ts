@@ -32,6 +32,8 @@ export interface RunHooks {
   onCheckStart?: (check: PreparedCheck, index: number, total: number) => void;
   /** A check has finished. */
   onCheckDone?: (result: CheckResult, index: number, total: number) => void;
+  /** When aborted, no further check starts and the run resolves to the results so far. */
+  signal?: AbortSignal;
 }
 
 /** A random seed, as fast-check draws one, so that it can be reported and replayed. */
@@ -56,28 +58,24 @@ export function runCheck(spec: CheckSpec, options: RunCheckOptions = {}): CheckR
   } catch (error) {
     const msg = error instanceof Error ? error.message.split('\n')[0] : String(error);
     const frame = firstFrame(error);
-    return {
-      name: spec.name,
-      status: 'error',
-      runs: 0,
-      skipped: 0,
-      seed,
-      evaluations: 0,
-      durationMs: performance.now() - started,
-      maxRelError: 0,
-      hints: [],
-      message: `the check threw: ${msg}${frame ? ` (at ${frame})` : ''}`,
-    };
+    return errorResult(spec.name, seed, `the check threw: ${msg}${frame ? ` (at ${frame})` : ''}`, performance.now() - started);
   }
 }
 
-/** Runs checks one after another, reporting progress through the hooks; yields to the event loop between checks. */
+/** An `error` result for a check that produced no verdict of its own (it threw, timed out, or its worker died). */
+export function errorResult(name: string, seed: number, message: string, durationMs: number): CheckResult {
+  return { name, status: 'error', runs: 0, skipped: 0, seed, evaluations: 0, durationMs, maxRelError: 0, hints: [], message };
+}
+
+/** Runs checks one after another, reporting progress through the hooks; yields to the event loop between checks (and stops there once hooks.signal is aborted). */
 export async function runChecks(checks: readonly PreparedCheck[], options: RunCheckOptions = {}, hooks: RunHooks = {}): Promise<CheckResult[]> {
   assertModeAvailable(options.mode);
   const results: CheckResult[] = [];
   for (let i = 0; i < checks.length; i++) {
+    if (hooks.signal?.aborted) break;
     hooks.onCheckStart?.(checks[i], i, checks.length);
     await new Promise((r) => setImmediate(r));
+    if (hooks.signal?.aborted) break;
     const result = runCheck(checks[i].spec, options);
     // The module a check came from: reports name it, and their replay command checks it again.
     const origin = checks[i].origin;

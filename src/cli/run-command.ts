@@ -43,12 +43,21 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   const precision = flags.float32 ? 'float32' : undefined;
   const tolerance = flags.atol !== undefined || flags.rtol !== undefined ? { atol: flags.atol, rtol: flags.rtol } : undefined;
   const progress = createProgress(io);
+  // Ctrl-C: stop after the running check and write the report of the finished ones; a second Ctrl-C quits at once.
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    if (interrupt.signal.aborted) process.exit(ExitCode.Interrupted);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
   let results: CheckResult[];
   try {
-    results = await runChecks(checks, { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance }, progress);
+    results = await runChecks(checks, { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance }, { ...progress, signal: interrupt.signal });
   } finally {
+    process.off('SIGINT', onSigint);
     progress.stop();
   }
+  const incomplete = interrupt.signal.aborted && results.length < checks.length;
 
   const config: Record<string, unknown> = {
     command: target.command,
@@ -63,12 +72,16 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     filter: flags.filter ?? null,
     shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : null,
   };
-  const report = buildReport(results, { startedAt, version, config });
+  const report = buildReport(results, { startedAt, version, config, incomplete });
   const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  if (incomplete) {
+    io.stderr.write(`gradproof: interrupted: the report holds the ${results.length} of ${checks.length} checks that finished\n`);
+  }
 
   if (flags.json) io.stdout.write(formatJson(report));
   else if (flags.format.includes('console')) {
     io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
   }
+  if (incomplete) return ExitCode.Interrupted;
   return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
 }

@@ -1,0 +1,44 @@
+// End to end: Ctrl-C (SIGINT) during a long run writes the report of the checks finished so far, marked
+// incomplete, and exits 130.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import type { Report } from '../src/report/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+test('SIGINT after the first check finished: exit 130 and an incomplete report of the finished checks', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gradproof-sigint-'));
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  const child = spawn(process.execPath, ['bin/gradproof.mjs', 'check', 'fixtures/bad/slow.mjs', '--runs', '20', '--seed', '1', '--format', 'json,md', '--report-dir', dir], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  let sent = false;
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += String(chunk);
+    // The first progress line says the first check finished.
+    if (!sent && /^\[1\/6\] /m.test(stderr)) {
+      sent = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  expect(sent).toBe(true);
+  expect(code).toBe(130);
+  expect(stderr).toMatch(/^gradproof: interrupted: the report holds the \d of 6 checks that finished$/m);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  const report = JSON.parse(readFileSync(join(dir, 'gradproof.json'), 'utf8')) as Report;
+  expect(report.incomplete).toBe(true);
+  expect(report.checks.length).toBeGreaterThanOrEqual(1);
+  expect(report.checks.length).toBeLessThan(6);
+  expect(report.summary.checks).toBe(report.checks.length);
+  expect(report.checks.map((c) => c.status)).toEqual(report.checks.map(() => 'pass'));
+  expect(readFileSync(join(dir, 'gradproof.md'), 'utf8')).toContain('incomplete: the run was stopped early');
+});
