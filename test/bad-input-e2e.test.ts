@@ -41,6 +41,8 @@ describe('bad modules, specs and options: exit 2, one line, no stack trace', () 
     ['an unknown dimension name', ['check', 'fixtures/bad/unknown-dim.mjs'], /^gradproof: spec "unknown dimension" in .*: inputs\.x\.shape\[0\] names dimension "m", which is not in dims \(n\)$/],
     ['an invalid --runs', ['check', 'fixtures/several.ts', '--runs', 'abc'], /^error: option '--runs <n>' argument 'abc' is invalid\. --runs must be a positive whole number, got "abc"$/],
     ['an invalid --rtol', ['check', 'fixtures/several.ts', '--rtol', '-1'], /^error: option '--rtol <x>' argument '-1' is invalid\. --rtol must be a non-negative number/],
+    ['an invalid --timeout', ['check', 'fixtures/several.ts', '--timeout', 'soon'], /^error: option '--timeout <seconds>' argument 'soon' is invalid\. --timeout must be a positive number, got "soon"$/],
+    ['an invalid --workers', ['check', 'fixtures/several.ts', '--workers', '0'], /^error: option '--workers <n>' argument '0' is invalid\. --workers must be a positive whole number, got "0"$/],
     ['an unknown option', ['check', 'fixtures/several.ts', '--rnus', '3'], /^error: unknown option '--rnus'/],
   ];
   for (const [what, args, message] of cases) {
@@ -96,6 +98,23 @@ describe('bad functions: a verdict for that spec, the others still run, the repo
         expect(c.message).toMatch(message);
       }
       expect(report.incomplete).toBeUndefined();
+    });
+  }
+});
+
+describe('a check that never returns: an error verdict after --timeout, the others still run', () => {
+  for (const workers of ['1', '2']) {
+    test(`hangs.mjs with --timeout 2 --workers ${workers}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gradproof-hang-'));
+      const run = await gradproof(['check', 'fixtures/bad/hangs.mjs', '--runs', '10', '--seed', '5', '--timeout', '2', '--workers', workers, '--format', 'json', '--report-dir', dir]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).not.toMatch(STACK_LINE);
+      const report = JSON.parse(readFileSync(join(dir, 'gradproof.json'), 'utf8')) as Report;
+      expect(report.checks.map((c) => [c.name, c.status, c.message])).toEqual([
+        ['f loops forever', 'error', 'timed out after 2 s (--timeout)'],
+        ['sum of squares (correct)', 'pass', undefined],
+      ]);
+      expect(report.config).toMatchObject({ timeout: 2 });
     });
   }
 });

@@ -23,6 +23,10 @@ export interface RunFlags {
   format: ReportFormat[];
   json: boolean;
   debug: boolean;
+  /** Time limit per check, in seconds. */
+  timeout: number;
+  /** Worker threads (default: the available cores). */
+  workers?: number;
 }
 
 /** Parses a positive whole number option. */
@@ -39,6 +43,15 @@ export function nonNegative(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Parses a positive finite number option. */
+export function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
     return n;
   };
 }
@@ -89,5 +102,7 @@ export function addRunOptions(cmd: Command): Command {
         .default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
     )
     .option('--json', 'print the JSON report on stdout (instead of the console summary)', false)
+    .option('--timeout <seconds>', 'time limit per check; a check that exceeds it is an error', positiveNumber('--timeout'), 60)
+    .option('--workers <n>', 'worker threads that run checks in parallel (default: the available cores)', positiveInt('--workers'))
     .option('--debug', 'print stack traces for errors', false);
 }

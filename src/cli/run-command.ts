@@ -1,5 +1,6 @@
 import chalk from 'chalk';
-import { AVAILABLE_MODES, randomSeed, runChecks, type PreparedCheck } from '../api/run-checks.js';
+import { AVAILABLE_MODES, randomSeed, type PreparedCheck } from '../api/run-checks.js';
+import { runChecksInWorkers } from '../api/run-pool.js';
 import type { CheckResult } from '../property/index.js';
 import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
 import { ExitCode } from './exit-code.js';
@@ -43,7 +44,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   const precision = flags.float32 ? 'float32' : undefined;
   const tolerance = flags.atol !== undefined || flags.rtol !== undefined ? { atol: flags.atol, rtol: flags.rtol } : undefined;
   const progress = createProgress(io);
-  // Ctrl-C: stop after the running check and write the report of the finished ones; a second Ctrl-C quits at once.
+  // Ctrl-C: stop the running checks and write the report of the finished ones; a second Ctrl-C quits at once.
   const interrupt = new AbortController();
   const onSigint = () => {
     if (interrupt.signal.aborted) process.exit(ExitCode.Interrupted);
@@ -52,7 +53,12 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   process.on('SIGINT', onSigint);
   let results: CheckResult[];
   try {
-    results = await runChecks(checks, { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance }, { ...progress, signal: interrupt.signal });
+    results = await runChecksInWorkers(
+      checks,
+      { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance },
+      { ...progress, signal: interrupt.signal },
+      { workers: flags.workers, timeoutSeconds: flags.timeout },
+    );
   } finally {
     process.off('SIGINT', onSigint);
     progress.stop();
@@ -71,6 +77,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     rtol: flags.rtol ?? null,
     filter: flags.filter ?? null,
     shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : null,
+    timeout: flags.timeout,
   };
   const report = buildReport(results, { startedAt, version, config, incomplete });
   const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
