@@ -14,13 +14,17 @@ export interface FdOptions {
   epsilon?: number;
   /** Smallest normal number of that precision: values below it carry underflow noise. @defaultValue 2^-1022 */
   tiny?: number;
+  /** Rounds a stencil point to the format f computes in (Math.fround for float32), so the widths used are those f sees. @defaultValue identity */
+  round?: (v: number) => number;
+  /** A noise level per output row measured elsewhere (ECnoise); the larger of it and the pooled fourth differences is used. @defaultValue none */
+  noise?: ArrayLike<number>;
 }
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
 export const NOISE_SIGMAS = 3;
 
 /** Standard deviation of the two-level Richardson value per unit σ/h (from (4·D(h/2) − D(h))/3). */
-const RICHARDSON_NOISE = 1.9;
+export const RICHARDSON_NOISE = 1.9;
 
 /** A finite-difference Jacobian of one input, with a per-entry error estimate. */
 export interface FdJacobian {
@@ -48,6 +52,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const base = options.baseStep ?? FLOAT64_BASE_STEP;
   const eps = options.epsilon ?? 2 ** -52;
   const tiny = options.tiny ?? 2 ** -1022;
+  const round = options.round ?? identity;
   const rows = f0.length;
   const cols = x.length;
   const value = new Float64Array(rows * cols);
@@ -56,6 +61,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const smooth = new Float64Array(rows * cols);
   const steps = new Float64Array(cols);
   const d4sq = new Float64Array(rows * cols);
+  const moves = new Uint8Array(rows * cols);
   const maxAbs = new Float64Array(rows);
   for (let i = 0; i < rows; i++) maxAbs[i] = Math.abs(f0[i]);
 
@@ -64,10 +70,10 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     const h = stepFor(xj, base);
     steps[j] = h;
     // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point).
-    const p2x = xj + h;
-    const m2x = xj - h;
-    const p1x = xj + h / 2;
-    const m1x = xj - h / 2;
+    const p2x = round(xj + h);
+    const m2x = round(xj - h);
+    const p1x = round(xj + h / 2);
+    const m1x = round(xj - h / 2);
     x[j] = p2x;
     const fp2 = evaluate();
     x[j] = m2x;
@@ -97,6 +103,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       smooth[k] = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
       const d4 = fourthDifference(fm2[i], fm1[i], f0[i], fp1[i], fp2[i]);
       d4sq[k] = d4 * d4;
+      if (fp2[i] !== f0[i] || fm2[i] !== f0[i] || fp1[i] !== f0[i] || fm1[i] !== f0[i]) moves[k] = 1;
       const a = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]));
       if (a > maxAbs[i]) maxAbs[i] = a;
     }
@@ -104,7 +111,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
 
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    noise[i] = Math.max(pooledNoise(d4sq, i, cols), eps * maxAbs[i], tiny);
+    noise[i] = Math.max(pooledNoise(d4sq, moves, i, cols), options.noise?.[i] ?? 0, eps * maxAbs[i], tiny);
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
@@ -121,20 +128,21 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   return { rows, cols, value, error, kinkSuspect, noise, steps, evaluations: 4 * cols };
 }
 
+const identity = (v: number): number => v;
+
 /**
- * Noise σ of output row i from the squared fourth differences of its columns: the median over columns
- * (robust to a column that straddles a kink) when there are at least 3, else the mean.
+ * Noise σ of output row i from the squared fourth differences of the columns it depends on (a column whose five
+ * stencil values are all equal says nothing about noise): the median over those columns (robust to a column that
+ * straddles a kink) when there are at least 3, else the mean.
  */
-function pooledNoise(d4sq: Float64Array, i: number, cols: number): number {
-  if (cols === 0) return 0;
-  const row = d4sq.slice(i * cols, (i + 1) * cols);
-  if (cols < 3) {
-    let s = 0;
-    for (const v of row) s += v;
-    return Math.sqrt((noiseGamma(4) * s) / cols);
-  }
-  row.sort();
-  const median = cols % 2 ? row[(cols - 1) / 2] : (row[cols / 2 - 1] + row[cols / 2]) / 2;
+function pooledNoise(d4sq: Float64Array, moves: Uint8Array, i: number, cols: number): number {
+  const row: number[] = [];
+  for (let j = 0; j < cols; j++) if (moves[i * cols + j]) row.push(d4sq[i * cols + j]);
+  const n = row.length;
+  if (n === 0) return 0;
+  if (n < 3) return Math.sqrt((noiseGamma(4) * row.reduce((s, v) => s + v, 0)) / n);
+  row.sort((a, b) => a - b);
+  const median = n % 2 ? row[(n - 1) / 2] : (row[n / 2 - 1] + row[n / 2]) / 2;
   // The median of a χ²₁ variable is 0.455 times its mean.
   return Math.sqrt((noiseGamma(4) * median) / 0.455);
 }
@@ -146,11 +154,23 @@ export interface RefinedEntry {
   kink: boolean;
   value: number;
   error: number;
+  /** The truncation part of `error`; the rest is noiseFactor · σ of the row. */
+  truncation: number;
+  noiseFactor: number;
+}
+
+/** How a column is re-examined. */
+export interface RefineOptions {
+  /** Unit roundoff of the precision f computes in. @defaultValue 2^-52 */
+  epsilon?: number;
+  /** Rounds a stencil point to the format f computes in. @defaultValue identity */
+  round?: (v: number) => number;
 }
 
 /**
  * Re-examines the given rows of column j on a ladder of steps h, h/4, h/16, h/64: decides whether a kink sits at x
- * (the forward and backward slopes do not converge) and otherwise re-estimates the entry from the two finest steps.
+ * (the forward and backward slopes do not converge) and otherwise re-estimates each entry by Richardson extrapolation
+ * of the neighbouring pair of steps whose estimated error (truncation plus noise) is smallest.
  */
 export function refineColumn(
   evaluate: Evaluate,
@@ -159,9 +179,11 @@ export function refineColumn(
   j: number,
   h: number,
   rowsToRefine: readonly number[],
-  noise: Float64Array,
-  epsilon: number = 2 ** -52,
+  noise: ArrayLike<number>,
+  options: RefineOptions = {},
 ): { entries: RefinedEntry[]; evaluations: number } {
+  const epsilon = options.epsilon ?? 2 ** -52;
+  const round = options.round ?? identity;
   const xj = x[j];
   const levels = [h, h / 4, h / 16, h / 64];
   const diffs: Float64Array[] = [];
@@ -169,8 +191,8 @@ export function refineColumn(
   const scales: Float64Array[] = [];
   const halfWidths: number[] = [];
   for (const step of levels) {
-    const px = xj + step;
-    const mx = xj - step;
+    const px = round(xj + step);
+    const mx = round(xj - step);
     x[j] = px;
     const fp = evaluate();
     x[j] = mx;
@@ -190,9 +212,7 @@ export function refineColumn(
     gaps.push(g);
     scales.push(sc);
   }
-  const last = levels.length - 1;
   const entries = rowsToRefine.map((i, r): RefinedEntry => {
-    const hLast = halfWidths[last];
     // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
     // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
     let lo = Infinity;
@@ -204,9 +224,15 @@ export function refineColumn(
       if (!(g[r] > (20 * epsilon * scales[level][r]) / halfWidths[level])) aboveRoundoff = false;
     });
     const kink = aboveRoundoff && lo >= 0.5 * hi;
-    const est = richardson(diffs[last - 1][r], diffs[last][r], 4);
-    const rNoise = (16 / 15) * Math.SQRT1_2 * (noise[i] / hLast);
-    return { row: i, kink, value: est.value, error: est.error + NOISE_SIGMAS * rNoise };
+    let best = { value: NaN, error: Infinity, truncation: 0, noiseFactor: 0 };
+    for (let level = 1; level < levels.length; level++) {
+      const est = richardson(diffs[level - 1][r], diffs[level][r], 4);
+      // Noise of (16·D(s/4) − D(s))/15 with D(s) = Δf/2s: about (16/15)·σ/(√2·s/4).
+      const noiseFactor = (NOISE_SIGMAS * (16 / 15) * Math.SQRT1_2) / halfWidths[level];
+      const error = est.error + noiseFactor * noise[i];
+      if (error < best.error || Number.isNaN(best.value)) best = { value: est.value, error, truncation: est.error, noiseFactor };
+    }
+    return { row: i, kink, ...best };
   });
   return { entries, evaluations: 2 * levels.length };
 }

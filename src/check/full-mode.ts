@@ -1,0 +1,258 @@
+import { diagnose } from '../diagnose/index.js';
+import { FLOAT64_BASE_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
+import { tensor } from '../tensor/index.js';
+import { analyticJacobians } from './analytic.js';
+import type { CheckContext } from './context.js';
+import { taylorColumn } from './taylor-confirm.js';
+import type { CheckOptions, EntryComparison, JacobianPair, TaylorSummary, Tolerance, Verdict } from './types.js';
+import { UserCodeError } from './user-call.js';
+
+/** Safety factor on each entry's finite-difference error estimate. */
+export const ERROR_ESTIMATE_FACTOR = 2;
+
+/** The tolerance of one entry: atol + rtol·max(|a|, |n|) + factor·(error estimate). */
+export function entryTolerance(tol: Tolerance, analytic: number, numeric: number, errorEstimate: number): number {
+  return tol.atol + tol.rtol * Math.max(Math.abs(analytic), Math.abs(numeric)) + ERROR_ESTIMATE_FACTOR * errorEstimate;
+}
+
+/** Relative error |a − n| / max(|a|, |n|), 0 when both are 0. */
+export function relativeError(analytic: number, numeric: number): number {
+  const d = Math.abs(analytic - numeric);
+  const s = Math.max(Math.abs(analytic), Math.abs(numeric));
+  return s === 0 ? 0 : d / s;
+}
+
+/** How far an entry's error goes past its tolerance (above 1 fails). */
+export function excess(e: EntryComparison): number {
+  if (Number.isNaN(e.absError)) return Infinity;
+  if (e.tolerance > 0) return e.absError / e.tolerance;
+  return e.absError > 0 ? Infinity : 0;
+}
+
+/** The relative base step of the full-mode stencil: fixed in float64, chosen from the measured noise in float32. */
+export function baseStepFor(ctx: CheckContext): number {
+  if (ctx.precision.name !== 'float32') return FLOAT64_BASE_STEP;
+  const sigma = ctx.noise();
+  let noise = 0;
+  let scale = 0;
+  for (let i = 0; i < ctx.outSize; i++) {
+    noise = Math.max(noise, sigma[i]);
+    scale = Math.max(scale, Math.abs(ctx.f0.data[i]));
+  }
+  return stepFromNoise(scale > 0 ? noise / scale : ctx.precision.epsilon, 2 ** -10, 2 ** -3);
+}
+
+/** Per-input state of the full comparison: the finite-difference estimate of each entry and how its error is made. */
+interface InputState {
+  name: string;
+  inSize: number;
+  analytic: Float64Array;
+  value: Float64Array;
+  /** Truncation part of each entry's error estimate. */
+  trunc: Float64Array;
+  /** The noise part is coef · σ_row. */
+  coef: Float64Array;
+  /** σ per output row used for this input. */
+  noise: Float64Array;
+  kink: Uint8Array;
+  /** Entries the Taylor test showed to be finite-difference artefacts. */
+  refuted: Uint8Array;
+}
+
+const errorOf = (s: InputState, k: number): number => s.trunc[k] + s.coef[k] * s.noise[Math.floor(k / s.inSize)];
+
+/**
+ * Full mode: the whole finite-difference Jacobian of each differentiated input (4 evaluations per entry), every entry
+ * compared with its own tolerance; entries that fail or look like a kink are re-examined on a ladder of smaller
+ * steps; a failure that survives is checked against the measured noise of f (ECnoise) and, on noisy or float32
+ * functions, confirmed by the Taylor test before it is reported.
+ */
+export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdict {
+  const { tol, precision, wrt, outSize } = ctx;
+  const f0 = ctx.f0.data;
+  const maxEntries = options.maxEntries ?? 10;
+  const a = analyticJacobians(ctx.spec, ctx.working, wrt, ctx.f0.shape, ctx.labels.derivative);
+  ctx.derivativeCalls += a.calls;
+  ctx.checkMutation(ctx.labels.derivative);
+
+  const baseStep = baseStepFor(ctx);
+  const round = precision.name === 'float32' ? precision.round : undefined;
+  const states: InputState[] = [];
+  let kinks = 0;
+  const tolOf = (s: InputState, k: number): number => entryTolerance(tol, s.analytic[k], s.value[k], errorOf(s, k));
+  const fails = (s: InputState, k: number): boolean => !s.kink[k] && !s.refuted[k] && !(Math.abs(s.analytic[k] - s.value[k]) <= tolOf(s, k));
+
+  wrt.forEach((name, b) => {
+    const buffer = ctx.buffers[b];
+    const inSize = buffer.length;
+    const fd = fdJacobian(() => ctx.evaluate(), buffer, f0, {
+      baseStep,
+      epsilon: precision.epsilon,
+      tiny: precision.tiny,
+      round,
+      noise: ctx.noiseMeasured ? ctx.noise() : undefined,
+    });
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    const n = outSize * inSize;
+    const s: InputState = {
+      name,
+      inSize,
+      analytic: a.jacobians[name],
+      value: fd.value,
+      trunc: new Float64Array(n),
+      coef: new Float64Array(n),
+      noise: fd.noise,
+      kink: new Uint8Array(n),
+      refuted: new Uint8Array(n),
+    };
+    for (let k = 0; k < n; k++) {
+      if (!Number.isFinite(fd.value[k])) {
+        throw new UserCodeError(
+          `finite differences overflowed to ${String(fd.value[k])} at output index ${Math.floor(k / inSize)} for ${name}[${k % inSize}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
+        );
+      }
+      const j = k % inSize;
+      s.coef[k] = (NOISE_SIGMAS * RICHARDSON_NOISE) / fd.steps[j];
+      s.trunc[k] = Math.max(fd.error[k] - s.coef[k] * fd.noise[Math.floor(k / inSize)], 0);
+    }
+    // Entries that fail, or look like a kink, are re-examined on a ladder of smaller steps.
+    const toRefine = new Map<number, number[]>();
+    for (let k = 0; k < n; k++) {
+      if (fails(s, k) || fd.kinkSuspect[k]) {
+        const j = k % inSize;
+        const rows = toRefine.get(j) ?? [];
+        rows.push(Math.floor(k / inSize));
+        toRefine.set(j, rows);
+      }
+    }
+    for (const [j, rows] of toRefine) {
+      const r = refineColumn(() => ctx.evaluate(), buffer, f0, j, fd.steps[j], rows, s.noise, { epsilon: precision.epsilon, round });
+      for (const e of r.entries) {
+        const k = e.row * inSize + j;
+        if (e.kink) {
+          s.kink[k] = 1;
+          kinks++;
+          continue;
+        }
+        const current = errorOf(s, k);
+        // The finer estimate wins when it is more precise, or when the two disagree beyond both their errors (the
+        // coarse stencil met something its error estimate did not see, such as a kink near x). A failing entry is
+        // never rescued by an estimate that is merely less precise but consistent with the coarse one.
+        if (e.error < current || Math.abs(e.value - s.value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
+          s.value[k] = e.value;
+          s.trunc[k] = e.truncation;
+          s.coef[k] = e.noiseFactor;
+        }
+      }
+    }
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    states.push(s);
+  });
+
+  const anyFailing = (): boolean => states.some((s) => s.analytic.some((_, k) => fails(s, k)));
+  // A failure is first held against the measured noise of f: the pooled fourth differences can miss noise that
+  // cancellation puts into f (ECnoise sees it along random lines through all the inputs; two lines before a failure).
+  if (anyFailing()) {
+    const sigma = ctx.noise(2);
+    for (const s of states) s.noise = s.noise.map((v, i) => Math.max(v, sigma[i]));
+  }
+  // The Taylor test, which needs no step and no noise estimate, confirms a failure before it is reported.
+  let taylor: TaylorSummary | undefined;
+  if (anyFailing()) {
+    const columns: { b: number; j: number; worst: number }[] = [];
+    states.forEach((s, b) => {
+      for (let k = 0; k < s.analytic.length; k++) {
+        if (!fails(s, k)) continue;
+        const j = k % s.inSize;
+        const over = Math.abs(s.analytic[k] - s.value[k]) / tolOf(s, k);
+        const c = columns.find((c) => c.b === b && c.j === j);
+        if (c) c.worst = Math.max(c.worst, over);
+        else columns.push({ b, j, worst: over });
+      }
+    });
+    columns.sort((p, q) => q.worst - p.worst);
+    for (const { b, j } of columns.slice(0, 3)) {
+      const s = states[b];
+      const col = (arr: Float64Array) => Float64Array.from({ length: outSize }, (_, i) => arr[i * s.inSize + j]);
+      const t = taylorColumn(ctx, b, j, col(s.analytic), col(s.value), s.noise);
+      if (t.outcome === 'refuted') {
+        for (let i = 0; i < outSize; i++) s.refuted[i * s.inSize + j] = 1;
+      }
+      if (!taylor || (taylor.outcome === 'refuted' && t.outcome !== 'refuted')) taylor = t;
+    }
+  }
+
+  const all: EntryComparison[] = [];
+  const pairs: JacobianPair[] = [];
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  let sensitivity = 0;
+  let anyRefuted = false;
+  for (const s of states) {
+    const tolT = new Float64Array(outSize * s.inSize);
+    const errT = new Float64Array(outSize * s.inSize);
+    let maxTol = 0;
+    let maxNumeric = 0;
+    for (let k = 0; k < tolT.length; k++) {
+      const an = s.analytic[k];
+      const nu = s.value[k];
+      const err = errorOf(s, k);
+      const t = tolOf(s, k);
+      errT[k] = err;
+      tolT[k] = s.kink[k] ? NaN : t;
+      if (s.kink[k]) continue;
+      if (s.refuted[k]) anyRefuted = true;
+      const absError = Math.abs(an - nu);
+      const relError = relativeError(an, nu);
+      if (absError > maxAbsError) maxAbsError = absError;
+      // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
+      if (Math.abs(nu) > 2 * t || !(absError <= t)) maxRelError = Math.max(maxRelError, relError);
+      maxTol = Math.max(maxTol, t);
+      maxNumeric = Math.max(maxNumeric, Math.abs(nu));
+      const entry: EntryComparison = { input: s.name, outIndex: Math.floor(k / s.inSize), inIndex: k % s.inSize, analytic: an, numeric: nu, absError, relError, errorEstimate: err, tolerance: t };
+      all.push(entry);
+    }
+    if (maxNumeric > 0) sensitivity = Math.max(sensitivity, maxTol / maxNumeric);
+    pairs.push({
+      input: s.name,
+      inputShape: [...ctx.snapshot[s.name].shape],
+      outputShape: [...ctx.f0.shape],
+      analytic: tensor([outSize, s.inSize], s.analytic),
+      numeric: tensor([outSize, s.inSize], s.value),
+      errorEstimate: tensor([outSize, s.inSize], errT),
+      tolerance: tensor([outSize, s.inSize], tolT),
+    });
+  }
+  const isFailing = (e: EntryComparison): boolean => {
+    const s = states.find((st) => st.name === e.input)!;
+    return !(e.absError <= e.tolerance) && !s.refuted[e.outIndex * s.inSize + e.inIndex];
+  };
+  all.sort((p, q) => excess(q) - excess(p));
+  const failing = all.filter(isFailing);
+  const status = failing.length > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';
+  const verdict: Verdict = {
+    status,
+    hints: [],
+    diagnoses: [],
+    entries: (status === 'fail' ? [...failing, ...all.filter((e) => !isFailing(e))] : all).slice(0, maxEntries),
+    maxAbsError,
+    maxRelError,
+    evaluations: ctx.evaluations,
+    derivativeCalls: ctx.derivativeCalls,
+    kinks,
+    jacobians: pairs,
+  };
+  if (taylor) verdict.taylor = taylor;
+  // Sensitivity: in every input, an error in a single entry larger than this fraction of that input's largest
+  // entry exceeds the entry's tolerance (it is the largest tolerance over the largest entry).
+  if (status === 'pass' && sensitivity > 0 && !anyRefuted) verdict.sensitivity = sensitivity;
+  if (status === 'pass' && anyRefuted && taylor) {
+    verdict.message = `finite differences disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative (remainder slope ${taylor.slope.toFixed(2)}, finite differences ${taylor.numericSlope.toFixed(2)})`;
+  }
+  if (status === 'fail') {
+    verdict.diagnoses = diagnose(pairs);
+    verdict.hints = verdict.diagnoses.map((d) => d.hint);
+  }
+  if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
+  return verdict;
+}
