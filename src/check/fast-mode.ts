@@ -1,4 +1,4 @@
-import { directionalDerivative, type DirectionalDerivative } from '../fd/directional.js';
+import { directionalDerivative, kinksAlong, type DirectionalDerivative } from '../fd/directional.js';
 import { refineColumn } from '../fd/jacobian.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
 import { gaussianVector } from '../fd/random.js';
@@ -141,19 +141,55 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
 
   if (failing.length === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
 
+  // A probe whose line through x has a kink at x fails for that reason alone: f is not differentiable there.
+  const smooth = failing.filter((p) => {
+    const rows = oracle.jvp ? [...p.analytic.keys()].filter((i) => !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i])) : [...p.u!.keys()];
+    const k = kinksAlong(() => ctx.evaluate(), ctx.buffers, p.direction, p.t, f0, rows, { precision });
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    return !k.kink.some(Boolean);
+  });
+  if (smooth.length === 0) {
+    return {
+      status: 'nondifferentiable',
+      message: `f has a kink at the input along ${failing.length === 1 ? 'a probe direction' : `${failing.length} probe directions`}: the one-sided differences disagree at every step`,
+      hints: [],
+      diagnoses: [],
+      entries: [],
+      maxAbsError: NaN,
+      maxRelError: NaN,
+      evaluations: ctx.evaluations,
+      derivativeCalls: ctx.derivativeCalls,
+      kinks: 0,
+      jacobians: [],
+      fast: { probes, localizationEvaluations: ctx.evaluations - probeEvaluations },
+    };
+  }
+
   // Localize: bisect the coordinates of the worst failing probe in blocks, down to single columns.
-  const probe = failing[0];
+  const probe = smooth[0];
   const restricted = (lo: number, hi: number): Float64Array[] =>
     probe.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= lo && offsets[b] + j < hi ? y : 0)));
-  const leaves: number[] = [];
+  const entries: EntryComparison[] = [];
+  let kinks = 0;
+  let taylor: TaylorSummary | undefined;
+  const refutedColumns = new Set<number>();
+  let leaves = 0;
+  let wrongColumns = 0;
   let truncated = false;
   const find = (lo: number, hi: number): void => {
-    if (leaves.length >= MAX_LOCALIZED_COLUMNS) {
+    if (wrongColumns >= MAX_LOCALIZED_COLUMNS || leaves >= 3 * MAX_LOCALIZED_COLUMNS) {
       truncated = true;
       return;
     }
     if (hi - lo === 1) {
-      leaves.push(lo);
+      leaves++;
+      const [b, j] = locate(lo);
+      const r = checkColumn(ctx, oracle, b, j, base * scales[b][j], sigma, syncCalls);
+      kinks += r.kinks;
+      if (r.taylor && (!taylor || taylor.outcome === 'refuted')) taylor = r.taylor;
+      if (r.taylor?.outcome === 'refuted') refutedColumns.add(lo);
+      if (r.entries.some((e) => !(e.absError <= e.tolerance))) wrongColumns++;
+      entries.push(...r.entries);
       return;
     }
     const mid = lo + Math.ceil((hi - lo) / 2);
@@ -168,18 +204,6 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   };
   find(0, total);
 
-  const entries: EntryComparison[] = [];
-  let kinks = 0;
-  let taylor: TaylorSummary | undefined;
-  const refutedColumns = new Set<number>();
-  for (const gIndex of leaves) {
-    const [b, j] = locate(gIndex);
-    const r = checkColumn(ctx, oracle, b, j, base * scales[b][j], sigma, syncCalls);
-    kinks += r.kinks;
-    if (r.taylor && (!taylor || taylor.outcome === 'refuted')) taylor = r.taylor;
-    if (r.taylor?.outcome === 'refuted') refutedColumns.add(gIndex);
-    entries.push(...r.entries);
-  }
   const wrong = entries.filter((e) => !(e.absError <= e.tolerance));
   const fast = { probes, localizationEvaluations: ctx.evaluations - probeEvaluations };
   const verdict: Verdict = {
@@ -197,14 +221,14 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   };
   if (taylor) verdict.taylor = taylor;
   if (wrong.length > 0) {
-    if (truncated) verdict.message = `fast mode stopped after localizing ${MAX_LOCALIZED_COLUMNS} wrong columns; there may be more (full mode lists them all)`;
+    if (truncated) verdict.message = `fast mode stopped after localizing ${wrongColumns} wrong columns; there may be more (full mode lists them all)`;
     return verdict;
   }
   if (kinks > 0) {
     verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
     return verdict;
   }
-  if (refutedColumns.size > 0 && refutedColumns.size === leaves.length && taylor) {
+  if (refutedColumns.size > 0 && refutedColumns.size === leaves && taylor) {
     verdict.message = `a probe disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative there`;
     return verdict;
   }
@@ -452,6 +476,6 @@ function probeTaylor(ctx: CheckContext, oracle: AnalyticOracle, probe: Probe, si
   const result = taylorTest(line, () => project(ctx.evaluate()), project(ctx.f0.data), [analytic, numeric], noise);
   ctx.checkMutation(`${ctx.labels.f} (during the Taylor test)`);
   const [fa, fn] = result.fits;
-  const outcome = taylorOutcome(fa, fn);
+  const outcome = taylorOutcome(result);
   return { input: ctx.wrt.join(', '), inIndex: -1, slope: fa.slope, numericSlope: fn.slope, points: fa.points, outcome, evaluations: result.evaluations };
 }

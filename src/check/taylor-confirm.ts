@@ -39,7 +39,7 @@ export function taylorColumn(
   const result = taylorTest(line, () => pick(ctx.evaluate()), pick(ctx.f0.data), [times(analytic), times(numeric)], pick(noise));
   ctx.checkMutation(`${ctx.labels.f} (during the Taylor test)`);
   const [fa, fn] = result.fits;
-  const outcome = taylorOutcome(fa, fn);
+  const outcome = taylorOutcome(result);
   return {
     input: ctx.wrt[b],
     inIndex: j,

@@ -1,4 +1,4 @@
-import { NOISE_SIGMAS, RICHARDSON_NOISE, type Evaluate } from './jacobian.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, kinkOnLadder, type Evaluate } from './jacobian.js';
 import { FLOAT64, onGrid, type PrecisionModel } from './precision.js';
 import { richardson } from './richardson.js';
 
@@ -74,16 +74,58 @@ export function directionalDerivative(
     const fine = (fp1[i] - fm1[i]) / t;
     const r = richardson(coarse, fine, 2);
     value[i] = r.value;
-    error[i] = r.error + NOISE_SIGMAS * RICHARDSON_NOISE * (noise[i] / t);
+    // Rounding noise scales with the values themselves: far along the line f can be much larger than at x.
+    const scale = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]), Math.abs(f0[i]));
+    const sigma = Math.max(noise[i], precision.epsilon * scale);
+    error[i] = r.error + NOISE_SIGMAS * RICHARDSON_NOISE * (sigma / t);
     const fwd2 = (fp2[i] - f0[i]) / t;
     const bwd2 = (f0[i] - fm2[i]) / t;
     const fwd1 = (fp1[i] - f0[i]) / (t / 2);
     const bwd1 = (f0[i] - fm1[i]) / (t / 2);
     const gap = Math.abs(fwd1 - bwd1);
     const smooth = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-    if (gap > 2 * smooth + 20 * (noise[i] / t)) kinkSuspect[i] = 1;
+    if (gap > 2 * smooth + 20 * (sigma / t)) kinkSuspect[i] = 1;
     const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
     d4sq[i] = d4 * d4;
   }
   return { value, error, kinkSuspect, tangent, d4sq, evaluations: 4 };
+}
+
+/**
+ * Whether f has a kink at x along a direction, per output row: the one-sided gaps on a ladder of steps t, t/4, t/16,
+ * t/64 along d (8 evaluations) stay at the jump in slope instead of shrinking. The buffers are restored exactly.
+ */
+export function kinksAlong(
+  evaluate: Evaluate,
+  buffers: readonly Float64Array[],
+  direction: readonly Float64Array[],
+  t: number,
+  f0: Float64Array,
+  rows: readonly number[],
+  options: DirectionalOptions = {},
+): { kink: boolean[]; evaluations: number } {
+  const precision = options.precision ?? FLOAT64;
+  const origin = buffers.map((b) => Float64Array.from(b));
+  const levels = [t, t / 4, t / 16, t / 64];
+  const gaps = rows.map(() => [] as number[]);
+  const scales = rows.map(() => [] as number[]);
+  try {
+    for (const s of levels) {
+      const at = (sign: number): Float64Array => {
+        buffers.forEach((buf, b) => {
+          for (let j = 0; j < buf.length; j++) buf[j] = precision.round(origin[b][j] + sign * s * direction[b][j]);
+        });
+        return evaluate();
+      };
+      const fp = at(1);
+      const fm = at(-1);
+      rows.forEach((i, r) => {
+        gaps[r].push(Math.abs(fp[i] - 2 * f0[i] + fm[i]) / s);
+        scales[r].push(Math.max(Math.abs(fp[i]), Math.abs(fm[i]), Math.abs(f0[i])));
+      });
+    }
+  } finally {
+    buffers.forEach((buf, b) => buf.set(origin[b]));
+  }
+  return { kink: rows.map((_, r) => kinkOnLadder(gaps[r], scales[r], levels, precision.epsilon)), evaluations: 2 * levels.length };
 }

@@ -159,6 +159,23 @@ export interface RefinedEntry {
   noiseFactor: number;
 }
 
+/**
+ * Decides from a ladder of shrinking steps whether f has a kink at x: the one-sided gap |f(x+s) − 2f(x) + f(x−s)| / s
+ * shrinks like s for smooth f and grows like 1/s for rounding noise; a kink at x holds it at the jump in slope, the
+ * same at every step. `gaps`, `scales` (the largest |f| at each rung) and `halfWidths` are per rung.
+ */
+export function kinkOnLadder(gaps: readonly number[], scales: readonly number[], halfWidths: readonly number[], epsilon: number): boolean {
+  let lo = Infinity;
+  let hi = 0;
+  for (let level = 0; level < gaps.length; level++) {
+    const g = gaps[level];
+    if (!(g > (20 * epsilon * scales[level]) / halfWidths[level])) return false;
+    lo = Math.min(lo, g);
+    hi = Math.max(hi, g);
+  }
+  return lo >= 0.5 * hi;
+}
+
 /** How a column is re-examined. */
 export interface RefineOptions {
   /** Unit roundoff of the precision f computes in. @defaultValue 2^-52 */
@@ -170,7 +187,7 @@ export interface RefineOptions {
 /**
  * Re-examines the given rows of column j on a ladder of steps h, h/4, h/16, h/64: decides whether a kink sits at x
  * (the forward and backward slopes do not converge) and otherwise re-estimates each entry by Richardson extrapolation
- * of the neighbouring pair of steps whose estimated error (truncation plus noise) is smallest.
+ * of a neighbouring pair of steps: the finest, or a coarser one that agrees with it and has a smaller error estimate.
  */
 export function refineColumn(
   evaluate: Evaluate,
@@ -213,24 +230,24 @@ export function refineColumn(
     scales.push(sc);
   }
   const entries = rowsToRefine.map((i, r): RefinedEntry => {
-    // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
-    // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
-    let lo = Infinity;
-    let hi = 0;
-    let aboveRoundoff = true;
-    gaps.forEach((g, level) => {
-      lo = Math.min(lo, g[r]);
-      hi = Math.max(hi, g[r]);
-      if (!(g[r] > (20 * epsilon * scales[level][r]) / halfWidths[level])) aboveRoundoff = false;
-    });
-    const kink = aboveRoundoff && lo >= 0.5 * hi;
+    const kink = kinkOnLadder(
+      gaps.map((g) => g[r]),
+      scales.map((sc) => sc[r]),
+      halfWidths,
+      epsilon,
+    );
+    // Start from the finest pair (the most local, clear of a kink that is near x but not at it) and move to a
+    // coarser pair only while it agrees with the estimate so far and is more precise (less noise).
     let best = { value: NaN, error: Infinity, truncation: 0, noiseFactor: 0 };
-    for (let level = 1; level < levels.length; level++) {
+    for (let level = levels.length - 1; level >= 1; level--) {
       const est = richardson(diffs[level - 1][r], diffs[level][r], 4);
       // Noise of (16·D(s/4) − D(s))/15 with D(s) = Δf/2s: about (16/15)·σ/(√2·s/4).
       const noiseFactor = (NOISE_SIGMAS * (16 / 15) * Math.SQRT1_2) / halfWidths[level];
       const error = est.error + noiseFactor * noise[i];
-      if (error < best.error || Number.isNaN(best.value)) best = { value: est.value, error, truncation: est.error, noiseFactor };
+      if (Number.isNaN(best.value)) best = { value: est.value, error, truncation: est.error, noiseFactor };
+      else if (Math.abs(est.value - best.value) <= 2 * (error + best.error)) {
+        if (error < best.error) best = { value: est.value, error, truncation: est.error, noiseFactor };
+      } else break;
     }
     return { row: i, kink, ...best };
   });

@@ -51,7 +51,7 @@ export function normalProductWithin(r: number): number {
   const hi = 12;
   // Below lo the integrand is 2·φ(0)·1 to within 1e-9.
   let total = 2 * phi0 * lo;
-  const n = 4000;
+  const n = 240;
   const a = Math.log(lo);
   const step = (Math.log(hi) - a) / n;
   const g = (y: number): number => {
@@ -73,7 +73,7 @@ export function sizeAtMissProbability(miss: (delta: number) => number, target: n
   let b = Math.log(hi);
   if (miss(hi) > target) return hi;
   if (miss(lo) <= target) return lo;
-  for (let k = 0; k < 80; k++) {
+  for (let k = 0; k < 40; k++) {
     const m = (a + b) / 2;
     if (miss(Math.exp(m)) > target) a = m;
     else b = m;

@@ -156,17 +156,21 @@ export function taylorOrder(fit: TaylorFit): 'first-order' | 'second-order' | 'b
 }
 
 /**
- * Judges a failure from the Taylor fits of the analytic and the finite-difference candidates: `confirmed` when the
- * analytic remainder is first order and the finite-difference one is not (the analytic derivative is wrong);
- * `refuted` when the finite-difference
- * remainder is first order while the analytic one is second order or stays in the noise (the finite differences
- * were wrong); else `inconclusive`.
+ * Judges a failure from a Taylor test run with two candidates, the analytic derivative (index 0) and the
+ * finite-difference one (index 1): `confirmed` when the analytic remainder is first order and the finite-difference
+ * one is not (the analytic derivative is wrong); `refuted` when the finite-difference remainder is first order while
+ * the analytic one is second order, or stays in the noise over the steps where the finite-difference one was fitted
+ * (the finite differences were wrong); else `inconclusive`.
  */
-export function taylorOutcome(analytic: TaylorFit, numeric: TaylorFit): 'confirmed' | 'refuted' | 'inconclusive' {
+export function taylorOutcome(result: TaylorResult, clearance = 16): 'confirmed' | 'refuted' | 'inconclusive' {
+  const [analytic, numeric] = result.fits;
   const a = taylorOrder(analytic);
   const n = taylorOrder(numeric);
   // Both first order: f has no consistent linear part at the steps probed (a staircase, say) and the test cannot tell.
   if (a === 'first-order' && n !== 'first-order') return 'confirmed';
-  if (n === 'first-order' && (a === 'second-order' || a === 'buried')) return 'refuted';
+  if (n !== 'first-order') return 'inconclusive';
+  if (a === 'second-order' || a === 'buried') return 'refuted';
+  const inRange = result.rungs.filter((r) => r.h >= numeric.hMin && r.h <= numeric.hMax);
+  if (inRange.length > 0 && inRange.every((r) => !(r.remainder[0] > clearance * r.floor))) return 'refuted';
   return 'inconclusive';
 }
