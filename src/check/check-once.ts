@@ -1,4 +1,4 @@
-import { openCheck, type CheckCounters, type CheckLabels } from './context.js';
+import { openCheck, type CheckCounters, type CheckLabels, type InternalSettings } from './context.js';
 import { fastCheck } from './fast-mode.js';
 import { fullCheck } from './full-mode.js';
 import { secondOrderCheck } from './second-order.js';
@@ -13,10 +13,10 @@ function emptyVerdict(status: Status, message: string, counters: CheckCounters):
 }
 
 /** Runs one first-order check (full or fast mode), turning the user's mistakes into `error` and shape `fail` verdicts. */
-export function runCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>): Verdict {
+export function runCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>, internal?: InternalSettings): Verdict {
   const counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 };
   try {
-    const ctx = openCheck(spec, inputs, options, labels, counters);
+    const ctx = openCheck(spec, inputs, options, labels, counters, internal);
     return (options.mode ?? 'full') === 'fast' ? fastCheck(ctx, options) : fullCheck(ctx, options);
   } catch (e) {
     if (e instanceof ShapeMismatch) {

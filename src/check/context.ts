@@ -43,6 +43,11 @@ export interface CheckContext {
   derivativeCalls: number;
   /** Evaluates f at the working inputs for finite differences: checks size and finiteness, names the moved entries. */
   evaluate(): Float64Array;
+  /**
+   * Like evaluate, and throws a UserCodeError when f changes what it was handed: entry j of differentiated input b
+   * when given (a cheap check), else any entry of the differentiated inputs.
+   */
+  evaluateGuarded(b?: number, j?: number): Float64Array;
   /** Throws a UserCodeError naming the first input that differs from the snapshot (and restores it). */
   checkMutation(what: string): void;
   /**
@@ -52,6 +57,8 @@ export interface CheckContext {
   noise(lines?: number): Float64Array;
   /** True once noise() has been measured. */
   readonly noiseMeasured: boolean;
+  /** The floor under every output's noise σ (see InternalSettings). */
+  readonly noiseFloor: number;
 }
 
 function cloneInputs(inputs: NamedTensors, round?: (v: number) => number): NamedTensors {
@@ -110,6 +117,16 @@ function stripUndefined<T extends object>(o: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Settings a check gets from gradproof itself rather than from the user (second-order checks set them). */
+export interface InternalSettings {
+  /**
+   * A floor for the noise σ of every output of f. A gradient computed by cancellation can be a constant rounding
+   * residue whose own noise floor (one rounding of its tiny value) says nothing about the size of its terms.
+   * @defaultValue 0
+   */
+  noiseFloor?: number;
+}
+
 /** Counters a check keeps even when it ends in an error. */
 export interface CheckCounters {
   evaluations: number;
@@ -121,7 +138,14 @@ export interface CheckCounters {
  * (nondeterminism is an error with the size of the difference) and checks that f left its inputs alone.
  * Throws UserCodeError for everything that ends in an `error` verdict; `counters` tracks the calls made either way.
  */
-export function openCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>, counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 }): CheckContext {
+export function openCheck(
+  spec: CheckSpec,
+  inputs: NamedTensors,
+  options: CheckOptions = {},
+  labels?: Partial<CheckLabels>,
+  counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 },
+  internal: InternalSettings = {},
+): CheckContext {
   const precisionName = options.precision ?? spec.precision ?? 'float64';
   const precision = precisionModel(precisionName);
   const tol: Tolerance = { ...defaultTolerance(precisionName), ...stripUndefined(spec.tolerance), ...stripUndefined(options.tolerance) };
@@ -149,6 +173,7 @@ export function openCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckO
     buffers: wrt.map((n) => working[n].data),
     random: rng(hashNumbers(wrt.map((n) => snapshot[n].data), wrt.length)),
     labels: names,
+    noiseFloor: internal.noiseFloor ?? 0,
     get evaluations(): number {
       return counters.evaluations;
     },
@@ -176,6 +201,21 @@ export function openCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckO
       }
       return out.data;
     },
+    evaluateGuarded(b?: number, j?: number): Float64Array {
+      if (b !== undefined && j !== undefined) {
+        const want = ctx.buffers[b][j];
+        const out = ctx.evaluate();
+        if (!Object.is(ctx.buffers[b][j], want)) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[b]}[${j}]`);
+        return out;
+      }
+      const before = ctx.buffers.map((buf) => Float64Array.from(buf));
+      const out = ctx.evaluate();
+      ctx.buffers.forEach((buf, c) => {
+        const k = buf.findIndex((v, i) => !Object.is(v, before[c][i]));
+        if (k >= 0) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[c]}[${k}]`);
+      });
+      return out;
+    },
     checkMutation(what: string): void {
       const m = findMutation(snapshot, working, true);
       if (m) throw new UserCodeError(`${what} mutated its input ${m}`);
@@ -184,9 +224,9 @@ export function openCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckO
       const f0 = ctx.f0.data;
       while (lines < wanted || !measured) {
         // Rounding noise along a line is a sawtooth; an unlucky line can see it nearly straight. More lines, fewer misses.
-        const profile = estimateNoise(() => ctx.evaluate(), ctx.buffers, f0, ctx.random, { precision });
+        const profile = estimateNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision });
         ctx.checkMutation(`${names.f} (during noise estimation)`);
-        const floored = profile.sigma.map((s, i) => Math.max(s, precision.epsilon * Math.abs(f0[i]), precision.tiny));
+        const floored = profile.sigma.map((s, i) => Math.max(s, precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor));
         measured = measured ? measured.map((s, i) => Math.max(s, floored[i])) : floored;
         lines++;
       }

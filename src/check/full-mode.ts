@@ -85,12 +85,13 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
     const inSize = buffer.length;
-    const fd = fdJacobian(() => ctx.evaluate(), buffer, f0, {
+    const evaluate = (j?: number): Float64Array => ctx.evaluateGuarded(b, j);
+    const fd = fdJacobian(evaluate, buffer, f0, {
       baseStep,
       epsilon: precision.epsilon,
       tiny: precision.tiny,
       round,
-      noise: ctx.noiseMeasured ? ctx.noise() : undefined,
+      noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
     });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     const n = outSize * inSize;
@@ -108,7 +109,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     for (let k = 0; k < n; k++) {
       if (!Number.isFinite(fd.value[k])) {
         throw new UserCodeError(
-          `finite differences overflowed to ${String(fd.value[k])} at output index ${Math.floor(k / inSize)} for ${name}[${k % inSize}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
+          `finite differences overflowed at output index ${Math.floor(k / inSize)} for ${name}[${k % inSize}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
         );
       }
       const j = k % inSize;
@@ -126,7 +127,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       }
     }
     for (const [j, rows] of toRefine) {
-      const r = refineColumn(() => ctx.evaluate(), buffer, f0, j, fd.steps[j], rows, s.noise, { epsilon: precision.epsilon, round });
+      const r = refineColumn(evaluate, buffer, f0, j, fd.steps[j], rows, s.noise, { epsilon: precision.epsilon, round });
       for (const e of r.entries) {
         const k = e.row * inSize + j;
         if (e.kink) {

@@ -101,7 +101,18 @@ export function secondOrderCheck(spec: CheckSpec, inputs: NamedTensors, options:
       jacobians: [],
     };
   }
-  const v = runCheck(gradientSpec(spec, wrt), inputs, options, { f: 'the gradient', derivative: label });
+  // The gradient's natural unit is |f| / |x|: its values carry at least a rounding of that size, even where they
+  // cancel to a tiny (or constant) residue.
+  let fScale = 0;
+  let xScale = 1;
+  try {
+    fScale = Math.abs(asTensor('f', callUser('f', () => spec.f(inputs))).data[0]);
+  } catch {
+    fScale = 0;
+  }
+  for (const name of wrt) for (const v of inputs[name].data) xScale = Math.max(xScale, Math.abs(v));
+  const precision = (options.precision ?? spec.precision) === 'float32' ? 2 ** -23 : 2 ** -52;
+  const v = runCheck(gradientSpec(spec, wrt), inputs, options, { f: 'the gradient', derivative: label }, { noiseFloor: (precision * fScale) / xScale });
   // The derived check's "evaluations" are gradient calls: derivative calls of the spec.
   return { ...v, evaluations: 1, derivativeCalls: v.derivativeCalls + v.evaluations };
 }

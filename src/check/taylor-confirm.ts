@@ -36,7 +36,7 @@ export function taylorColumn(
     const c = pick(col);
     return (step: number) => c.map((v) => v * step);
   };
-  const result = taylorTest(line, () => pick(ctx.evaluate()), pick(ctx.f0.data), [times(analytic), times(numeric)], pick(noise));
+  const result = taylorTest(line, () => pick(ctx.evaluateGuarded(b, j)), pick(ctx.f0.data), [times(analytic), times(numeric)], pick(noise));
   ctx.checkMutation(`${ctx.labels.f} (during the Taylor test)`);
   const [fa, fn] = result.fits;
   const outcome = taylorOutcome(result);

@@ -3,8 +3,11 @@ import { fourthDifference, noiseGamma } from './noise.js';
 import { richardson } from './richardson.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
 
-/** Evaluates f at the current contents of the working buffer and returns a fresh flat output. */
-export type Evaluate = () => Float64Array;
+/**
+ * Evaluates f at the current contents of the working buffer and returns a fresh flat output. `moved` is the index of
+ * the one entry that was moved away from x, when only one was (so the caller can check that f left it alone).
+ */
+export type Evaluate = (moved?: number) => Float64Array;
 
 /** How finite differences are taken. */
 export interface FdOptions {
@@ -75,13 +78,13 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
     x[j] = p2x;
-    const fp2 = evaluate();
+    const fp2 = evaluate(j);
     x[j] = m2x;
-    const fm2 = evaluate();
+    const fm2 = evaluate(j);
     x[j] = p1x;
-    const fp1 = evaluate();
+    const fp1 = evaluate(j);
     x[j] = m1x;
-    const fm1 = evaluate();
+    const fm1 = evaluate(j);
     x[j] = xj;
     const hp1 = p1x - xj;
     const hm1 = xj - m1x;
@@ -211,9 +214,9 @@ export function refineColumn(
     const px = round(xj + step);
     const mx = round(xj - step);
     x[j] = px;
-    const fp = evaluate();
+    const fp = evaluate(j);
     x[j] = mx;
-    const fm = evaluate();
+    const fm = evaluate(j);
     x[j] = xj;
     const width = px - mx;
     halfWidths.push(width / 2);
