@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { checkOnce } from '../check/check-once.js';
+import type { CheckSpec, NamedTensors } from '../check/types.js';
+import { scalar, tensor, type Tensor } from '../tensor/index.js';
+import { formatFactor } from './index.js';
+
+const none = fc.constant({}) as fc.Arbitrary<NamedTensors>;
+// z = W x with a fixed square W (3×3) and x; ∂z/∂x = W.
+const W = tensor([3, 3], [1, -2, 0.5, 3, 0.25, -1, 0.7, 1.3, -0.4]);
+const x = tensor([3], [0.6, -1.1, 0.9]);
+const matvec = (A: Tensor, v: Tensor) => {
+  const [m, n] = A.shape;
+  return tensor([m], Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => A.data[i * n + j] * v.data[j]).reduce((s, t) => s + t, 0)));
+};
+const transpose = (A: Tensor) => {
+  const [m, n] = A.shape;
+  return tensor([n, m], Array.from({ length: m * n }, (_, k) => A.data[(k % m) * n + Math.floor(k / m)]));
+};
+const scale = (A: Tensor, c: number) => tensor(A.shape, Array.from(A.data, (v) => c * v));
+const linear = (jacobian: (W: Tensor) => Tensor): CheckSpec => ({ name: 'Wx', inputs: none, wrt: ['x'], f: ({ W, x }) => matvec(W, x), jacobian: ({ W }) => jacobian(W) });
+const run = (spec: CheckSpec, inputs: NamedTensors = { W, x }) => checkOnce(spec, inputs);
+
+describe('diagnose', () => {
+  test('a correct derivative gets no hint', () => {
+    const v = run(linear((W) => W));
+    expect(v.status).toBe('pass');
+    expect(v.hints).toEqual([]);
+  });
+
+  test('flags a transposed Jacobian with the transposed hint', () => {
+    const v = run(linear(transpose));
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['transposed']);
+  });
+
+  test('flags a transposed gradient of a scalar with respect to a square matrix', () => {
+    // J = uᵀ W x: ∂J/∂W = u xᵀ (shaped like W); the mistake gives x uᵀ.
+    const u = tensor([3], [0.3, -0.8, 1.7]);
+    const outer = (a: Tensor, b: Tensor) => tensor([3, 3], Array.from({ length: 9 }, (_, k) => a.data[Math.floor(k / 3)] * b.data[k % 3]));
+    const spec: CheckSpec = {
+      name: 'uWx',
+      inputs: none,
+      wrt: ['W'],
+      f: ({ W, x }) => scalar(matvec(W, x).data.reduce((s, z, i) => s + u.data[i] * z, 0)),
+      gradient: ({ x }) => outer(x, u),
+    };
+    expect(run(spec).hints).toEqual(['transposed']);
+    expect(run({ ...spec, gradient: ({ x }) => outer(u, x) }).status).toBe('pass');
+  });
+
+  test('flags a sign flip', () => {
+    const v = run(linear((W) => scale(W, -1)));
+    expect(v.hints).toEqual(['sign-flipped']);
+    expect(v.diagnoses[0].factor).toBe(-1);
+  });
+
+  test.each([
+    [2, '2'],
+    [0.5, '1/2'],
+    [1.37, '1.37'],
+  ])('flags a constant factor %s with the scaled hint and the factor', (c, text) => {
+    const v = run(linear((W) => scale(W, c)));
+    expect(v.hints).toEqual(['scaled']);
+    expect(v.diagnoses[0].factor).toBeCloseTo(c, 9); // the fitted factor carries the finite differences' ~1e-11 error
+    expect(v.diagnoses[0].detail).toContain(`${text} × numeric`);
+  });
+
+  test('flags a missing ReLU mask with the mask hint and the count of wrong entries', () => {
+    // h = ReLU(W x): ∂h/∂x = diag(z > 0) W. Here z = W x = [3.3, 1.6, -1.37]: the third row is masked.
+    const relu: CheckSpec = {
+      name: 'relu',
+      inputs: none,
+      wrt: ['x'],
+      f: ({ W, x }) => tensor([3], Array.from(matvec(W, x).data, (z) => Math.max(0, z))),
+      jacobian: ({ W }) => W,
+    };
+    const v = run(relu);
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['mask']);
+    expect(v.diagnoses[0].count).toBe(3);
+  });
+
+  test('flags a single wrong entry with wrong-entries and count 1', () => {
+    const v = run(
+      linear((W) => {
+        const J = tensor(W.shape, W.data);
+        J.data[4] += 0.1;
+        return J;
+      }),
+    );
+    expect(v.hints).toEqual(['wrong-entries']);
+    expect(v.diagnoses[0].count).toBe(1);
+    expect(v.diagnoses[0].detail).toContain('(1, 1)');
+  });
+
+  test('flags a Jacobian of the transposed shape with shape-mismatch and transposed', () => {
+    const W23 = tensor([2, 3], [1, -2, 0.5, 3, 0.25, -1]);
+    const v = run(linear(transpose), { W: W23, x });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['shape-mismatch', 'transposed']);
+  });
+
+  test('gives no hint where the error has no pattern', () => {
+    const garbage = tensor([3, 3], [0.1, 5, -3, 2, 2, 2, -7, 0.3, 1]);
+    const v = run(linear(() => garbage));
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual([]);
+  });
+
+  test('formats simple factors as fractions', () => {
+    expect(formatFactor(0.5)).toBe('1/2');
+    expect(formatFactor(-1 / 3)).toBe('-1/3');
+    expect(formatFactor(2)).toBe('2');
+  });
+});
