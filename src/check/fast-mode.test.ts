@@ -1,10 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { dims, tensorOf } from '../arbitraries/index.js';
+import { dims } from '../arbitraries/index.js';
 import { rng } from '../fd/random.js';
 import { tensor, type Tensor } from '../tensor/index.js';
 import { checkOnce } from './check-once.js';
 import type { CheckOptions, CheckSpec, NamedTensors } from './types.js';
+
+/**
+ * Tensors of values spread uniformly over [min, max] (or over ±[margin, max] when a margin is given). fast-check's
+ * fc.double draws uniformly over bit patterns, so nine draws in ten land below 1e-6 in magnitude: useless here.
+ */
+const spread = (shape: number[], min = -3, max = 3, margin = 0): fc.Arbitrary<Tensor> => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const one = fc.integer({ min: 0, max: 1_000_000 }).map((k) => k / 1_000_000);
+  const v = margin > 0 ? fc.tuple(fc.boolean(), one).map(([neg, u]) => (neg ? -1 : 1) * (margin + (max - margin) * u)) : one.map((u) => min + (max - min) * u);
+  return fc.array(v, { minLength: size, maxLength: size }).map((xs) => tensor(shape, xs));
+};
 
 const FAST: CheckOptions = { mode: 'fast' };
 const vec = (a: ArrayLike<number>) => tensor([a.length], a);
@@ -69,7 +80,7 @@ const dWx = (W: Tensor, x: Tensor, scaleX = 1) => {
 
 const linear: Classic = {
   name: 'W x',
-  inputs: dims({ m: [1, 6], n: [1, 6] }).chain(({ m, n }) => fc.record({ W: tensorOf([m, n]), x: tensorOf([n]) })) as fc.Arbitrary<NamedTensors>,
+  inputs: dims({ m: [1, 6], n: [1, 6] }).chain(({ m, n }) => fc.record({ W: spread([m, n]), x: spread([n]) })) as fc.Arbitrary<NamedTensors>,
   wrt: ['W', 'x'],
   f: ({ W, x }) => matvec(W, x),
   jac: ({ W, x }) => ({ W: dWx(W, x), x: W }),
@@ -89,7 +100,7 @@ const diag = (d: ArrayLike<number>) => {
 };
 const elementwise: Classic = {
   name: 'tanh',
-  inputs: dims({ n: [1, 8] }).chain(({ n }) => fc.record({ x: tensorOf([n]) })) as fc.Arbitrary<NamedTensors>,
+  inputs: dims({ n: [1, 8] }).chain(({ n }) => fc.record({ x: spread([n]) })) as fc.Arbitrary<NamedTensors>,
   wrt: ['x'],
   f: ({ x }) => vec(x.data.map(Math.tanh)),
   jac: ({ x }) => ({ x: diag(x.data.map((v) => 1 - Math.tanh(v) ** 2)) }),
@@ -116,7 +127,7 @@ const softmaxJac = (p: number[], keepOuter = 1, outerSign = -1) => {
 };
 const softmax: Classic = {
   name: 'softmax',
-  inputs: dims({ n: [2, 8] }).chain(({ n }) => fc.record({ x: tensorOf([n]) })) as fc.Arbitrary<NamedTensors>,
+  inputs: dims({ n: [2, 8] }).chain(({ n }) => fc.record({ x: spread([n]) })) as fc.Arbitrary<NamedTensors>,
   wrt: ['x'],
   f: ({ x }) => vec(softmaxOf(x.data)),
   jac: ({ x }) => ({ x: softmaxJac(softmaxOf(x.data)) }),
@@ -153,14 +164,13 @@ export function network(inp: NamedTensors, mistake = '') {
 }
 
 // Values kept away from 0, so that z = W x + b1 rarely sits at ReLU's kink.
-const awayFromZero = { min: -2, max: 2, awayFrom: [0], margin: 0.05 };
 const networkInputs = dims({ n: [1, 5], k: [1, 5], c: [2, 4] }).chain(({ n, k, c }) =>
   fc.record({
-    W: tensorOf([k, n], awayFromZero),
-    x: tensorOf([n], awayFromZero),
-    b1: tensorOf([k], awayFromZero),
-    U: tensorOf([c, k], awayFromZero),
-    b2: tensorOf([c], awayFromZero),
+    W: spread([k, n], -2, 2, 0.3),
+    x: spread([n], -2, 2, 0.3),
+    b1: spread([k], -2, 2, 0.3),
+    U: spread([c, k], -2, 2, 0.3),
+    b2: spread([c], -2, 2, 0.3),
     y: fc.nat(c - 1).map((a) => vec(Array.from({ length: c }, (_, i) => (i === a ? 1 : 0)))),
   }),
 ) as fc.Arbitrary<NamedTensors>;
