@@ -1,4 +1,5 @@
-import { estimateNoise } from '../fd/ecnoise.js';
+import { estimateNoise, fitNoise } from '../fd/ecnoise.js';
+import { FLOAT32_BASE_STEP, FLOAT64_BASE_STEP } from '../fd/step.js';
 import { precisionModel, type PrecisionModel } from '../fd/precision.js';
 import { hashNumbers, rng, type Rng } from '../fd/random.js';
 import { cloneTensor, formatShape, type Tensor } from '../tensor/index.js';
@@ -51,12 +52,21 @@ export interface CheckContext {
   /** Throws a UserCodeError naming the first input that differs from the snapshot (and restores it). */
   checkMutation(what: string): void;
   /**
-   * The noise σ of each output of f at x: the largest ECnoise estimate over `lines` random lines through x (each
-   * measured once, 8 or more evaluations), floored at one rounding of f's value.
+   * The noise σ of each output of f at x, the largest estimate over `lines` random lines through x (each measured
+   * once): ECnoise on the first (8 or more evaluations), a polynomial fit at random offsets on the others (12 each);
+   * floored at one rounding of f's value.
    */
   noise(lines?: number): Float64Array;
   /** True once noise() has been measured. */
   readonly noiseMeasured: boolean;
+  /**
+   * The noise σ to hold one-sided gaps against when judging kinks: where ECnoise accepted a noise level (its
+   * difference table levelled off), that level; else one rounding of f's value. A kink within the reach of the noise
+   * lines inflates the other estimates, and would then hide itself. Measures noise() if it was not measured yet.
+   */
+  kinkNoise(): Float64Array;
+  /** The largest |f| per output seen at x and on the noise lines (the scale noise is relative to); measures noise() if needed. */
+  valueScale(): Float64Array;
   /** The floor under every output's noise σ (see InternalSettings). */
   readonly noiseFloor: number;
 }
@@ -159,6 +169,8 @@ export function openCheck(
   const snapshot = cloneInputs(inputs, round);
   const working = cloneInputs(snapshot);
   let measured: Float64Array | undefined;
+  let accepted: Float64Array | undefined;
+  let seen: Float64Array | undefined;
   let lines = 0;
 
   const ctx = {
@@ -223,14 +235,28 @@ export function openCheck(
     noise(wanted = 1): Float64Array {
       const f0 = ctx.f0.data;
       while (lines < wanted || !measured) {
-        // Rounding noise along a line is a sawtooth; an unlucky line can see it nearly straight. More lines, fewer misses.
-        const profile = estimateNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision });
+        // The first line is ECnoise's (equally spaced, small spacing); further lines fit a polynomial through random
+        // offsets at the stencil's reach, where rounding that ECnoise sees as a straight ramp shows as the noise it is.
+        const profile =
+          lines === 0
+            ? estimateNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision })
+            : fitNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision, span: precision.name === 'float32' ? FLOAT32_BASE_STEP : FLOAT64_BASE_STEP });
         ctx.checkMutation(`${names.f} (during noise estimation)`);
         const floored = profile.sigma.map((s, i) => Math.max(s, precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor));
+        if (lines === 0) accepted = floored.map((s, i) => (profile.inform[i] === 1 ? s : Math.max(precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor)));
         measured = measured ? measured.map((s, i) => Math.max(s, floored[i])) : floored;
+        seen = Float64Array.from(f0, (v, i) => Math.max(Math.abs(v), profile.scale[i], seen?.[i] ?? 0));
         lines++;
       }
       return measured;
+    },
+    kinkNoise(): Float64Array {
+      ctx.noise();
+      return accepted!;
+    },
+    valueScale(): Float64Array {
+      ctx.noise();
+      return seen!;
     },
   };
   const callF = (): Tensor => {

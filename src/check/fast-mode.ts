@@ -144,7 +144,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   // A probe whose line through x has a kink at x fails for that reason alone: f is not differentiable there.
   const smooth = failing.filter((p) => {
     const rows = oracle.jvp ? [...p.analytic.keys()].filter((i) => !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i])) : [...p.u!.keys()];
-    const k = kinksAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, { precision });
+    const k = kinksAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, ctx.kinkNoise(), { precision });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     return !k.kink.some(Boolean);
   });
@@ -352,7 +352,11 @@ function checkColumn(
   let kinks = 0;
   const kink = new Set<number>();
   if (refine.length > 0) {
-    const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, h, refine, sigma, { epsilon: precision.epsilon, round: precision.name === 'float32' ? precision.round : undefined });
+    const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, h, refine, sigma, {
+      epsilon: precision.epsilon,
+      round: precision.name === 'float32' ? precision.round : undefined,
+      kinkNoise: ctx.kinkNoise(),
+    });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     for (const e of r.entries) {
       if (e.kink) {

@@ -1,5 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
-import { FLOAT64_BASE_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
+import { FLOAT64_BASE_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
 import { tensor } from '../tensor/index.js';
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
@@ -29,17 +29,22 @@ export function excess(e: EntryComparison): number {
   return e.absError > 0 ? Infinity : 0;
 }
 
-/** The relative base step of the full-mode stencil: fixed in float64, chosen from the measured noise in float32. */
-export function baseStepFor(ctx: CheckContext): number {
-  if (ctx.precision.name !== 'float32') return FLOAT64_BASE_STEP;
+/**
+ * The relative base step of the stencil: chosen from the measured noise of f (the step that balances truncation
+ * and noise, see stepFromNoise) once it has been measured, as it always is in float32 and in fast mode; in float64
+ * never below 2^-13, the step for roundoff-level noise.
+ */
+export function baseStepFor(ctx: CheckContext, rows?: readonly number[]): number {
+  const floor = ctx.precision.name === 'float32' ? 2 ** -10 : FLOAT64_BASE_STEP;
+  if (ctx.precision.name !== 'float32' && !ctx.noiseMeasured) return FLOAT64_BASE_STEP;
   const sigma = ctx.noise();
+  // Noise relative to the size of f near x (at x itself f may happen to be 0).
+  const seen = ctx.valueScale();
   let noise = 0;
   let scale = 0;
-  for (let i = 0; i < ctx.outSize; i++) {
-    noise = Math.max(noise, sigma[i]);
-    scale = Math.max(scale, Math.abs(ctx.f0.data[i]));
-  }
-  return stepFromNoise(scale > 0 ? noise / scale : ctx.precision.epsilon, 2 ** -10, 2 ** -3);
+  for (let i = 0; i < ctx.outSize; i++) scale = Math.max(scale, seen[i]);
+  for (const i of rows ?? sigma.keys()) noise = Math.max(noise, sigma[i]);
+  return stepFromNoise(scale > 0 ? noise / scale : ctx.precision.epsilon, floor, 2 ** -3);
 }
 
 /** Per-input state of the full comparison: the finite-difference estimate of each entry and how its error is made. */
@@ -54,6 +59,8 @@ interface InputState {
   coef: Float64Array;
   /** σ per output row used for this input. */
   noise: Float64Array;
+  /** The largest |f| per output row over the stencil points. */
+  scale: Float64Array;
   kink: Uint8Array;
   /** Entries the Taylor test showed to be finite-difference artefacts. */
   refuted: Uint8Array;
@@ -82,11 +89,12 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const tolOf = (s: InputState, k: number): number => entryTolerance(tol, s.analytic[k], s.value[k], errorOf(s, k));
   const fails = (s: InputState, k: number): boolean => !s.kink[k] && !s.refuted[k] && !(Math.abs(s.analytic[k] - s.value[k]) <= tolOf(s, k));
 
+  const steps: Float64Array[] = [];
+  const suspects: Uint8Array[] = [];
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
     const inSize = buffer.length;
-    const evaluate = (j?: number): Float64Array => ctx.evaluateGuarded(b, j);
-    const fd = fdJacobian(evaluate, buffer, f0, {
+    const fd = fdJacobian((j) => ctx.evaluateGuarded(b, j), buffer, f0, {
       baseStep,
       epsilon: precision.epsilon,
       tiny: precision.tiny,
@@ -103,6 +111,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       trunc: new Float64Array(n),
       coef: new Float64Array(n),
       noise: fd.noise,
+      scale: fd.scale,
       kink: new Uint8Array(n),
       refuted: new Uint8Array(n),
     };
@@ -116,20 +125,77 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       s.coef[k] = (NOISE_SIGMAS * RICHARDSON_NOISE) / fd.steps[j];
       s.trunc[k] = Math.max(fd.error[k] - s.coef[k] * fd.noise[Math.floor(k / inSize)], 0);
     }
-    // Entries that fail, or look like a kink, are re-examined on a ladder of smaller steps.
+    states.push(s);
+    steps.push(fd.steps);
+    suspects.push(fd.kinkSuspect);
+  });
+
+  const anyFailing = (): boolean => states.some((s) => s.analytic.some((_, k) => fails(s, k)));
+  // Before an entry is re-examined or reported, it is held against the measured noise of f: the pooled fourth
+  // differences can miss noise that cancellation puts into f, and a kink inflates them in its own row (ECnoise and
+  // a fit at random offsets see it along lines through all the inputs). Passing checks never pay for this.
+  // A row whose pooled noise stands far above one rounding of its values is noisy too: its step deserves a look.
+  const noisyRow = (s: InputState, i: number): boolean => s.noise[i] > 64 * precision.epsilon * s.scale[i] + precision.tiny;
+  const anyNoisy = precision.name !== 'float32' && states.some((s) => Array.from({ length: outSize }, (_, i) => i).some((i) => noisyRow(s, i)));
+  if (anyFailing() || anyNoisy || suspects.some((k) => k.some(Boolean))) {
+    const sigma = ctx.noise(2);
+    for (const s of states) s.noise = s.noise.map((v, i) => Math.max(v, sigma[i]));
+  }
+  // Where the measured noise calls for a larger step than the one taken, failing entries and noise-bound entries of
+  // noisy rows are measured again with it (4 evaluations per column).
+  if (ctx.noiseMeasured && precision.name !== 'float32') {
+    states.forEach((s, b) => {
+      const columns = new Map<number, number[]>();
+      for (let k = 0; k < s.analytic.length; k++) {
+        const i = Math.floor(k / s.inSize);
+        // Failing entries, and entries whose error is mostly noise, in a noisy row.
+        if (!fails(s, k) && !(noisyRow(s, i) && s.coef[k] * s.noise[i] > s.trunc[k])) continue;
+        const j = k % s.inSize;
+        columns.set(j, [...(columns.get(j) ?? []), Math.floor(k / s.inSize)]);
+      }
+      for (const [j, rows] of columns) {
+        // A larger step would step over a kink at x: columns that look like one keep their step for the ladder.
+        if (Array.from({ length: outSize }, (_, i) => suspects[b][i * s.inSize + j]).some(Boolean)) continue;
+        const h = baseStepFor(ctx, rows) * Math.max(Math.abs(ctx.buffers[b][j]), 1);
+        if (!(h > steps[b][j] * 1.5)) continue;
+        const unit = ctx.buffers.map((buf, c) => {
+          const e = new Float64Array(buf.length);
+          if (c === b) e[j] = 1;
+          return e;
+        });
+        const dd = directionalDerivative((_) => ctx.evaluateGuarded(b, j), ctx.buffers, unit, h, f0, s.noise, { precision });
+        const stretch = dd.tangent[b][j];
+        for (const i of rows) {
+          const k = i * s.inSize + j;
+          const error = dd.error[i] / Math.abs(stretch);
+          if (!(error < errorOf(s, k))) continue;
+          s.value[k] = dd.value[i] / stretch;
+          s.coef[k] = (NOISE_SIGMAS * RICHARDSON_NOISE) / Math.abs(h * stretch);
+          s.trunc[k] = Math.max(error - s.coef[k] * s.noise[i], 0);
+        }
+        steps[b][j] = h;
+      }
+    });
+  }
+  // Entries that still fail, or look like a kink, are re-examined on a ladder of smaller steps.
+  states.forEach((s, b) => {
     const toRefine = new Map<number, number[]>();
-    for (let k = 0; k < n; k++) {
-      if (fails(s, k) || fd.kinkSuspect[k]) {
-        const j = k % inSize;
+    for (let k = 0; k < s.analytic.length; k++) {
+      if (fails(s, k) || suspects[b][k]) {
+        const j = k % s.inSize;
         const rows = toRefine.get(j) ?? [];
-        rows.push(Math.floor(k / inSize));
+        rows.push(Math.floor(k / s.inSize));
         toRefine.set(j, rows);
       }
     }
     for (const [j, rows] of toRefine) {
-      const r = refineColumn(evaluate, buffer, f0, j, fd.steps[j], rows, s.noise, { epsilon: precision.epsilon, round });
+      const r = refineColumn((c) => ctx.evaluateGuarded(b, c), ctx.buffers[b], f0, j, steps[b][j], rows, s.noise, {
+        epsilon: precision.epsilon,
+        round,
+        kinkNoise: ctx.kinkNoise(),
+      });
       for (const e of r.entries) {
-        const k = e.row * inSize + j;
+        const k = e.row * s.inSize + j;
         if (e.kink) {
           s.kink[k] = 1;
           kinks++;
@@ -147,16 +213,8 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       }
     }
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
-    states.push(s);
   });
 
-  const anyFailing = (): boolean => states.some((s) => s.analytic.some((_, k) => fails(s, k)));
-  // A failure is first held against the measured noise of f: the pooled fourth differences can miss noise that
-  // cancellation puts into f (ECnoise sees it along random lines through all the inputs; two lines before a failure).
-  if (anyFailing()) {
-    const sigma = ctx.noise(2);
-    for (const s of states) s.noise = s.noise.map((v, i) => Math.max(v, sigma[i]));
-  }
   // The Taylor test, which needs no step and no noise estimate, confirms a failure before it is reported.
   let taylor: TaylorSummary | undefined;
   if (anyFailing()) {

@@ -105,7 +105,9 @@ describe('sensitivity', () => {
     );
     // Expected misses at the stated size: runs · 1e-3 = 0.15; P(≥ 3) under that rate is below 1e-3.
     expect(missedAtSize).toBeLessThanOrEqual(2);
-    // At δ/100 a probe flags only when |v_j| exceeds ~20 standard deviations: never.
-    expect(caughtWellBelow).toBe(0);
+    // At δ/100 a probe of typical tolerance flags only when |v_j| exceeds ~20 standard deviations. The stated size
+    // is where all probes together miss with probability 1e-3; when one probe is far more precise than the others
+    // it carries that alone, and can still flag δ/100 now and then: a few of 150, not many.
+    expect(caughtWellBelow).toBeLessThanOrEqual(3);
   });
 });

@@ -1,4 +1,4 @@
-import { NOISE_SIGMAS, RICHARDSON_NOISE, kinkOnLadder, type Evaluate } from './jacobian.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, gapFloor, kinkOnLadder, type Evaluate } from './jacobian.js';
 import { FLOAT64, onGrid, type PrecisionModel } from './precision.js';
 import { richardson } from './richardson.js';
 
@@ -84,7 +84,7 @@ export function directionalDerivative(
     const bwd1 = (f0[i] - fm1[i]) / (t / 2);
     const gap = Math.abs(fwd1 - bwd1);
     const smooth = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-    if (gap > 2 * smooth + 20 * (sigma / t)) kinkSuspect[i] = 1;
+    if (gap > 1.5 * smooth + 20 * (sigma / t)) kinkSuspect[i] = 1;
     const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
     d4sq[i] = d4 * d4;
   }
@@ -102,6 +102,7 @@ export function kinksAlong(
   t: number,
   f0: Float64Array,
   rows: readonly number[],
+  noise: ArrayLike<number>,
   options: DirectionalOptions = {},
 ): { kink: boolean[]; evaluations: number } {
   const precision = options.precision ?? FLOAT64;
@@ -127,5 +128,8 @@ export function kinksAlong(
   } finally {
     buffers.forEach((buf, b) => buf.set(origin[b]));
   }
-  return { kink: rows.map((_, r) => kinkOnLadder(gaps[r], scales[r], levels, precision.epsilon)), evaluations: 2 * levels.length };
+  return {
+    kink: rows.map((i, r) => kinkOnLadder(gaps[r], scales[r].map((sc, l) => gapFloor(sc, levels[l], precision.epsilon, noise[i])))),
+    evaluations: 2 * levels.length,
+  };
 }

@@ -79,6 +79,8 @@ export interface NoiseProfile {
   sigma: Float64Array;
   /** The ECnoise outcome per output component. */
   inform: Uint8Array;
+  /** The largest |f| seen on the line, per output component (the scale the noise is relative to). */
+  scale: Float64Array;
   /** Function evaluations spent. */
   evaluations: number;
 }
@@ -87,7 +89,10 @@ export interface NoiseProfile {
 export interface NoiseOptions {
   /** Points on the line, including x itself. @defaultValue 9 */
   points?: number;
-  /** Relative spacing of the first attempt. @defaultValue 2^-20 in float64, 2^-10 in float32 */
+  /**
+   * Relative spacing of the first attempt: far below the finest finite-difference step, so that a kink at x adds
+   * little to the estimate. @defaultValue 2^-26 in float64, 2^-13 in float32
+   */
   spacing?: number;
   /** Attempts (the spacing grows or shrinks 64× between them, while a quarter or more of the outputs are unresolved). @defaultValue 3 */
   attempts?: number;
@@ -104,7 +109,7 @@ export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Arr
   const precision = options.precision ?? FLOAT64;
   const nf = options.points ?? 9;
   const attempts = options.attempts ?? 3;
-  let spacing = options.spacing ?? (precision.name === 'float32' ? 2 ** -10 : 2 ** -20);
+  let spacing = options.spacing ?? (precision.name === 'float32' ? 2 ** -13 : 2 ** -26);
   const origin = buffers.map((b) => Float64Array.from(b));
   let norm = 0;
   const direction = buffers.map((b) => {
@@ -116,6 +121,7 @@ export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Arr
   const m = f0.length;
   const sigma = new Float64Array(m);
   const inform = new Uint8Array(m).fill(3);
+  const scale = new Float64Array(m);
   // Upper-side fallback for components whose table never settles: the smallest bound seen over the attempts.
   const bound = new Float64Array(m).fill(Infinity);
   let pending = Array.from({ length: m }, (_, i) => i);
@@ -139,6 +145,7 @@ export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Arr
     } finally {
       buffers.forEach((buf, b) => buf.set(origin[b]));
     }
+    for (const row of table) for (let i = 0; i < m; i++) scale[i] = Math.max(scale[i], Math.abs(row[i]));
     const column = new Float64Array(nf);
     let tooSmall = 0;
     const still: number[] = [];
@@ -159,5 +166,84 @@ export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Arr
     spacing = tooSmall * 2 >= still.length ? spacing * 64 : spacing / 64;
   }
   for (const i of pending) if (Number.isFinite(bound[i])) sigma[i] = bound[i];
-  return { sigma, inform, evaluations };
+  return { sigma, inform, evaluations, scale };
+}
+
+/** How the noise of f is read off a least-squares fit along a line. */
+export interface FitNoiseOptions {
+  /** The reach of the line, relative to each entry's scale max(|x|, 1): the finite-difference step. @defaultValue 2^-13 */
+  span?: number;
+  /** Points on the line besides x. @defaultValue 12 */
+  points?: number;
+  /** Degree of the polynomial fitted in the line parameter. @defaultValue 4 */
+  degree?: number;
+  /** The format f computes in. @defaultValue float64 */
+  precision?: PrecisionModel;
+}
+
+/**
+ * The noise σ of every output of f at x, read off the residuals of a least-squares polynomial fit along one random
+ * line: every entry moves (by ±[1/4, 1] of span·max(|x|, 1), so f crosses as many steps of its rounding grid as the
+ * finite-difference stencil does), at random offsets in [−1, 1]. Equally spaced points (ECnoise's difference table)
+ * can see rounding as a smooth ramp where f moves by a near-whole number of grid steps per point; random offsets
+ * cannot. σ² = residual sum of squares / (points + 1 − degree − 1). The buffers are moved in place and restored.
+ */
+export function fitNoise(evaluate: EvaluateAt, buffers: readonly Float64Array[], f0: Float64Array, random: Rng, options: FitNoiseOptions = {}): NoiseProfile {
+  const precision = options.precision ?? FLOAT64;
+  const span = options.span ?? 2 ** -13;
+  const points = options.points ?? 12;
+  const degree = options.degree ?? 4;
+  const origin = buffers.map((b) => Float64Array.from(b));
+  const direction = origin.map((o) =>
+    o.map((x) => {
+      const u = random.uniform();
+      return (u < 0.5 ? -1 : 1) * (0.25 + 1.5 * Math.abs(u - 0.5)) * span * Math.max(Math.abs(x), 1);
+    }),
+  );
+  const t: number[] = [0];
+  const values: Float64Array[] = [f0];
+  try {
+    for (let p = 0; p < points; p++) {
+      const tp = 2 * random.uniform() - 1;
+      buffers.forEach((buf, b) => {
+        for (let j = 0; j < buf.length; j++) buf[j] = precision.round(origin[b][j] + tp * direction[b][j]);
+      });
+      t.push(tp);
+      values.push(evaluate());
+    }
+  } finally {
+    buffers.forEach((buf, b) => buf.set(origin[b]));
+  }
+  // An orthonormal basis of the polynomials of degree ≤ `degree` sampled at t (modified Gram–Schmidt).
+  const basis: Float64Array[] = [];
+  for (let d = 0; d <= degree; d++) {
+    const q = Float64Array.from(t, (v) => v ** d);
+    for (const e of basis) {
+      let dot = 0;
+      for (let p = 0; p < q.length; p++) dot += e[p] * q[p];
+      for (let p = 0; p < q.length; p++) q[p] -= dot * e[p];
+    }
+    let norm = 0;
+    for (const v of q) norm += v * v;
+    norm = Math.sqrt(norm);
+    for (let p = 0; p < q.length; p++) q[p] /= norm;
+    basis.push(q);
+  }
+  const m = f0.length;
+  const sigma = new Float64Array(m);
+  const scale = new Float64Array(m);
+  for (const row of values) for (let i = 0; i < m; i++) scale[i] = Math.max(scale[i], Math.abs(row[i]));
+  const r = new Float64Array(t.length);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < t.length; p++) r[p] = values[p][i] - f0[i];
+    for (const e of basis) {
+      let dot = 0;
+      for (let p = 0; p < r.length; p++) dot += e[p] * r[p];
+      for (let p = 0; p < r.length; p++) r[p] -= dot * e[p];
+    }
+    let rss = 0;
+    for (const v of r) rss += v * v;
+    sigma[i] = Math.sqrt(rss / (t.length - basis.length));
+  }
+  return { sigma, inform: new Uint8Array(m).fill(1), evaluations: points, scale };
 }

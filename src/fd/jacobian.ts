@@ -41,6 +41,8 @@ export interface FdJacobian {
   kinkSuspect: Uint8Array;
   /** Estimated absolute noise σ of each output component. */
   noise: Float64Array;
+  /** The largest |f| of each output component over the stencil points (the scale its rounding is relative to). */
+  scale: Float64Array;
   /** The coarse step h used for each input entry. */
   steps: Float64Array;
   /** Function evaluations spent. */
@@ -125,10 +127,10 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       error[k] = trunc[k] + NOISE_SIGMAS * RICHARDSON_NOISE * (noise[i] / h);
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
-      if (gap[k] > 2 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
+      if (gap[k] > 1.5 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
     }
   }
-  return { rows, cols, value, error, kinkSuspect, noise, steps, evaluations: 4 * cols };
+  return { rows, cols, value, error, kinkSuspect, noise, scale: maxAbs, steps, evaluations: 4 * cols };
 }
 
 const identity = (v: number): number => v;
@@ -162,21 +164,37 @@ export interface RefinedEntry {
   noiseFactor: number;
 }
 
+/** How many σ of measured noise a one-sided gap must exceed to count as evidence of a kink. */
+const KINK_NOISE_SIGMAS = 8;
+
 /**
- * Decides from a ladder of shrinking steps whether f has a kink at x: the one-sided gap |f(x+s) − 2f(x) + f(x−s)| / s
- * shrinks like s for smooth f and grows like 1/s for rounding noise; a kink at x holds it at the jump in slope, the
- * same at every step. `gaps`, `scales` (the largest |f| at each rung) and `halfWidths` are per rung.
+ * The floor under which a one-sided gap |f(x+s) − 2f(x) + f(x−s)| / s at half-width s says nothing: 20 roundings of
+ * the values involved, or KINK_NOISE_SIGMAS times the measured noise σ, over s.
  */
-export function kinkOnLadder(gaps: readonly number[], scales: readonly number[], halfWidths: readonly number[], epsilon: number): boolean {
-  let lo = Infinity;
-  let hi = 0;
-  for (let level = 0; level < gaps.length; level++) {
-    const g = gaps[level];
-    if (!(g > (20 * epsilon * scales[level]) / halfWidths[level])) return false;
-    lo = Math.min(lo, g);
-    hi = Math.max(hi, g);
+export function gapFloor(scale: number, halfWidth: number, epsilon: number, sigma = 0): number {
+  return Math.max(20 * epsilon * scale, KINK_NOISE_SIGMAS * sigma) / halfWidth;
+}
+
+/**
+ * Decides from a ladder of shrinking steps (coarse to fine) whether f has a kink at x. The one-sided gap
+ * |f(x+s) − 2f(x) + f(x−s)| / s shrinks like s for smooth f (4× per rung of the ladder) and grows like 1/s for noise;
+ * a kink at x holds it at the jump in slope. Judged on the two finest rungs that stand above their floors (a kink
+ * whose jump is small next to the curvature only levels off there): kink when the finer gap is at least half the
+ * coarser, and no rung finer still shows the gap vanishing (the kink would then lie farther out than those steps).
+ */
+export function kinkOnLadder(gaps: readonly number[], floors: readonly number[]): boolean {
+  let fine = -1;
+  for (let l = gaps.length - 1; l >= 0; l--) {
+    if (gaps[l] > floors[l]) {
+      fine = l;
+      break;
+    }
   }
-  return lo >= 0.5 * hi;
+  if (fine < 1 || !(gaps[fine - 1] > floors[fine - 1])) return false;
+  const ratio = gaps[fine] / gaps[fine - 1];
+  if (!(ratio >= 0.5 && ratio <= 2)) return false;
+  for (let l = fine + 1; l < gaps.length; l++) if (gaps[l] < 0.25 * gaps[fine]) return false;
+  return true;
 }
 
 /** How a column is re-examined. */
@@ -185,6 +203,11 @@ export interface RefineOptions {
   epsilon?: number;
   /** Rounds a stencil point to the format f computes in. @defaultValue identity */
   round?: (v: number) => number;
+  /**
+   * A noise σ per output row for the kink floors, measured apart from the stencil (ECnoise): the pooled fourth
+   * differences of a column that straddles a kink are inflated by the kink itself. @defaultValue roundoff only
+   */
+  kinkNoise?: ArrayLike<number>;
 }
 
 /**
@@ -235,22 +258,30 @@ export function refineColumn(
   const entries = rowsToRefine.map((i, r): RefinedEntry => {
     const kink = kinkOnLadder(
       gaps.map((g) => g[r]),
-      scales.map((sc) => sc[r]),
-      halfWidths,
-      epsilon,
+      scales.map((sc, level) => gapFloor(sc[r], halfWidths[level], epsilon, options.kinkNoise?.[i] ?? 0)),
     );
     // Start from the finest pair (the most local, clear of a kink that is near x but not at it) and move to a
-    // coarser pair only while it agrees with the estimate so far and is more precise (less noise).
-    let best = { value: NaN, error: Infinity, truncation: 0, noiseFactor: 0 };
-    for (let level = levels.length - 1; level >= 1; level--) {
+    // coarser pair only while it agrees with the estimate so far and is more precise (less noise). Where the finest
+    // pair stays the estimate, its error also covers its disagreement with the next coarser one: a kink inside the
+    // finest stencils biases both of its central differences alike, which their own difference does not show.
+    const estimates = [];
+    for (let level = 1; level < levels.length; level++) {
       const est = richardson(diffs[level - 1][r], diffs[level][r], 4);
       // Noise of (16·D(s/4) − D(s))/15 with D(s) = Δf/2s: about (16/15)·σ/(√2·s/4).
       const noiseFactor = (NOISE_SIGMAS * (16 / 15) * Math.SQRT1_2) / halfWidths[level];
-      const error = est.error + noiseFactor * noise[i];
-      if (Number.isNaN(best.value)) best = { value: est.value, error, truncation: est.error, noiseFactor };
-      else if (Math.abs(est.value - best.value) <= 2 * (error + best.error)) {
-        if (error < best.error) best = { value: est.value, error, truncation: est.error, noiseFactor };
-      } else break;
+      estimates.push({ value: est.value, error: est.error + noiseFactor * noise[i], truncation: est.error, noiseFactor });
+    }
+    const finestPair = estimates.length - 1;
+    let at = finestPair;
+    for (let p = finestPair - 1; p >= 0; p--) {
+      const e = estimates[p];
+      if (Math.abs(e.value - estimates[at].value) > 2 * (e.error + estimates[at].error)) break;
+      if (e.error < estimates[at].error) at = p;
+    }
+    let best = estimates[at];
+    if (at === finestPair && finestPair > 0) {
+      const bias = Math.abs(best.value - estimates[finestPair - 1].value);
+      best = { ...best, error: best.error + bias, truncation: best.truncation + bias };
     }
     return { row: i, kink, ...best };
   });
