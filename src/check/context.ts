@@ -60,14 +60,15 @@ export interface CheckContext {
   /** True once noise() has been measured. */
   readonly noiseMeasured: boolean;
   /**
-   * The noise σ to hold one-sided gaps against when judging kinks: where ECnoise accepted a noise level (its
-   * difference table levelled off), that level; else one rounding of f's value. A kink within the reach of the noise
-   * lines inflates the other estimates, and would then hide itself. Measures noise() if it was not measured yet.
+   * The noise σ that ECnoise accepted (its difference table levelled off, on a line far shorter than the finest
+   * finite-difference rung), else one rounding of f's value: what kinks are judged against and steps are chosen
+   * from. The fit at the stencil's reach also sees kinks and curvature near x, which are not noise: it only widens
+   * tolerances. Measures noise() if it was not measured yet.
    */
-  kinkNoise(): Float64Array;
+  acceptedNoise(): Float64Array;
   /** The largest |f| per output seen at x and on the noise lines (the scale noise is relative to); measures noise() if needed. */
   valueScale(): Float64Array;
-  /** The floor under every output's noise σ (see InternalSettings). */
+  /** The floor under every output's noise σ: the spec's noiseFloor, or gradproof's own (see InternalSettings). */
   readonly noiseFloor: number;
 }
 
@@ -250,7 +251,7 @@ export function openCheck(
       }
       return measured;
     },
-    kinkNoise(): Float64Array {
+    acceptedNoise(): Float64Array {
       ctx.noise();
       return accepted!;
     },
@@ -264,6 +265,12 @@ export function openCheck(
     return asTensor(names.f, callUser(names.f, () => spec.f(working)));
   };
 
+  if (spec.noiseFloor) {
+    counters.evaluations++;
+    const floor = callUser('noiseFloor', () => spec.noiseFloor!(working));
+    if (!(typeof floor === 'number' && floor >= 0 && Number.isFinite(floor))) throw new UserCodeError(`noiseFloor returned ${String(floor)}, expected a finite number ≥ 0`);
+    ctx.noiseFloor = Math.max(ctx.noiseFloor, floor);
+  }
   const f0 = callF();
   ctx.f0 = f0;
   ctx.outSize = f0.data.length;

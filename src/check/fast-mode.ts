@@ -1,4 +1,4 @@
-import { directionalDerivative, kinksAlong, type DirectionalDerivative } from '../fd/directional.js';
+import { directionalDerivative, refineAlong, type DirectionalDerivative } from '../fd/directional.js';
 import { refineColumn } from '../fd/jacobian.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
 import { gaussianVector } from '../fd/random.js';
@@ -35,6 +35,30 @@ interface Probe {
   tolerance: Float64Array;
   /** The largest |analytic − numeric| / tolerance. */
   worst: number;
+  /** Set when the ladder along the probe's direction finds a kink at x. */
+  kink?: boolean;
+}
+
+/** The error of uᵀ·(a vector with per-entry errors e), for a u drawn independently of the errors: see compare. */
+function combinedError(u: Float64Array, e: ArrayLike<number>): number {
+  let l1 = 0;
+  let l2 = 0;
+  for (let i = 0; i < u.length; i++) {
+    l1 += Math.abs(u[i]) * e[i];
+    l2 += (u[i] * e[i]) ** 2;
+  }
+  return Math.min(l1, 4 * Math.sqrt(l2));
+}
+
+/** The largest |analytic − numeric| / tolerance of a probe (Infinity for a NaN difference). */
+function worstExcess(p: Pick<Probe, 'analytic' | 'numeric' | 'tolerance'>): number {
+  let worst = 0;
+  p.analytic.forEach((a, i) => {
+    const d = Math.abs(a - p.numeric[i]);
+    const x = p.tolerance[i] > 0 ? d / p.tolerance[i] : d > 0 ? Infinity : 0;
+    worst = Math.max(worst, Number.isNaN(d) ? Infinity : x);
+  });
+  return worst;
 }
 
 const dot = (a: readonly Float64Array[], b: readonly Float64Array[]): number => {
@@ -65,7 +89,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     ctx.checkMutation(ctx.labels.derivative);
   };
   syncCalls();
-  const sigma = ctx.noise();
+  // Two noise lines up front (ECnoise, then a fit at random offsets): every probe's tolerance rests on them.
+  const sigma = ctx.noise(2);
   const base = baseStepFor(ctx);
   const sizes = ctx.buffers.map((b) => b.length);
   const offsets = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
@@ -78,7 +103,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   };
 
   const measure = (direction: Float64Array[], t: number): DirectionalDerivative => {
-    const dd = directionalDerivative(() => ctx.evaluateGuarded(), ctx.buffers, direction, t, f0, sigma, { precision });
+    const dd = directionalDerivative(() => ctx.evaluateGuarded(), ctx.buffers, direction, t, f0, sigma, { precision, kinkNoise: ctx.acceptedNoise() });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     dd.value.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new UserCodeError(`finite differences overflowed at output index ${i} along a probe direction: ${ctx.labels.f} changes by more than the largest double across the stencil`);
@@ -101,26 +126,15 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       g ??= oracle.vjp!(u);
       analytic = Float64Array.of(dot(g, dd.tangent));
       let n = 0;
-      let l1 = 0;
-      let l2 = 0;
-      for (let i = 0; i < outSize; i++) {
-        n += u[i] * dd.value[i];
-        l1 += Math.abs(u[i]) * dd.error[i];
-        l2 += (u[i] * dd.error[i]) ** 2;
-      }
+      for (let i = 0; i < outSize; i++) n += u[i] * dd.value[i];
       numeric = Float64Array.of(n);
       // uᵀe for the error vector e, |e_i| ≤ error_i, and a u drawn independently of it is N(0, ‖e‖²): four times
       // ‖u∘error‖ bounds it but for a chance of 6e-5, far below the worst case ‖u∘error‖₁ on many outputs.
-      error = Float64Array.of(Math.min(l1, 4 * Math.sqrt(l2)));
+      error = Float64Array.of(combinedError(u, dd.error));
     }
     syncCalls();
     const tolerance = analytic.map((a, i) => entryTolerance(tol, a, numeric[i], error[i]));
-    let worst = 0;
-    analytic.forEach((a, i) => {
-      const d = Math.abs(a - numeric[i]);
-      const x = tolerance[i] > 0 ? d / tolerance[i] : d > 0 ? Infinity : 0;
-      worst = Math.max(worst, Number.isNaN(d) ? Infinity : x);
-    });
+    const worst = worstExcess({ analytic, numeric, tolerance });
     const probe: Probe = { direction, t, dd, analytic, numeric, error, tolerance, worst };
     if (u) probe.u = u;
     if (g) probe.g = g;
@@ -137,21 +151,53 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     done.push(compare(direction, base / (vmax || 1)));
   }
   const probeEvaluations = ctx.evaluations;
-  const failing = done.filter((p) => p.worst > 1).sort((a, b) => b.worst - a.worst);
+  // Probes that fail, or whose one-sided differences look like a kink, are re-examined (as full mode refines
+  // entries that fail or look like a kink).
+  const suspect = (p: Probe): boolean => p.worst > 1 || p.dd.kinkSuspect.some((k, i) => k === 1 && (oracle.jvp !== undefined || p.u![i] !== 0));
+  const failing = done.filter(suspect).sort((a, b) => b.worst - a.worst);
 
   if (failing.length === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
 
-  // A probe whose line through x has a kink at x fails for that reason alone: f is not differentiable there.
-  const smooth = failing.filter((p) => {
-    const rows = oracle.jvp ? [...p.analytic.keys()].filter((i) => !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i])) : [...p.u!.keys()];
-    const k = kinksAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, ctx.kinkNoise(), { precision });
+  // A failing probe is re-examined on a ladder of smaller steps along its direction (8 evaluations): a kink at x
+  // along it means f is not differentiable there; a kink near x that the first stencil straddled, or an estimate
+  // the ladder improves on, replaces the probe's numeric side, as refinement does for an entry in full mode.
+  let kinked = 0;
+  for (const p of failing) {
+    const rows = [...p.dd.value.keys()].filter((i) => (oracle.jvp ? p.dd.kinkSuspect[i] === 1 || !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i]) : p.u![i] !== 0));
+    const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
-    return !k.kink.some(Boolean);
-  });
+    const value = Float64Array.from(p.dd.value);
+    const error = Float64Array.from(p.dd.error);
+    let kink = false;
+    for (const e of r.entries) {
+      if (e.kink) kink = true;
+      else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - value[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+        value[e.row] = e.value;
+        error[e.row] = e.error;
+      }
+    }
+    if (kink) {
+      p.kink = true;
+      kinked++;
+      continue;
+    }
+    if (oracle.jvp) {
+      p.numeric = value;
+      p.error = error;
+    } else {
+      const u = p.u!;
+      p.numeric = Float64Array.of(value.reduce((acc, v, i) => acc + u[i] * v, 0));
+      p.error = Float64Array.of(combinedError(u, error));
+    }
+    p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
+    p.worst = worstExcess(p);
+  }
+  const smooth = failing.filter((p) => !p.kink && p.worst > 1);
   if (smooth.length === 0) {
+    if (kinked === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
     return {
       status: 'nondifferentiable',
-      message: `f has a kink at the input along ${failing.length === 1 ? 'a probe direction' : `${failing.length} probe directions`}: the one-sided differences disagree at every step`,
+      message: `f has a kink at the input along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}: the one-sided differences disagree at every step`,
       hints: [],
       diagnoses: [],
       entries: [],
@@ -234,7 +280,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   }
   // No single entry explains the failing probe: the error is spread thinly over many entries, or the probe's own
   // estimate was off. The Taylor test along the probe's direction decides.
-  const line = probeTaylor(ctx, oracle, probe, sigma);
+  // The Taylor ladder is held to the noise ECnoise accepted: the fit at the stencil's reach also sees kinks near x.
+  const line = probeTaylor(ctx, oracle, probe, ctx.acceptedNoise());
   syncCalls();
   verdict.taylor = line;
   if (line.outcome === 'refuted') {
@@ -337,7 +384,7 @@ function checkColumn(
     if (c === b) e[j] = 1;
     return e;
   });
-  const dd = directionalDerivative(() => ctx.evaluateGuarded(b, j), ctx.buffers, unit, h, f0, sigma, { precision });
+  const dd = directionalDerivative(() => ctx.evaluateGuarded(b, j), ctx.buffers, unit, h, f0, sigma, { precision, kinkNoise: ctx.acceptedNoise() });
   ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
   // The stored stencil realises a step a little off h: the tangent's j-th entry says by how much.
   const stretch = dd.tangent[b][j];
@@ -355,14 +402,14 @@ function checkColumn(
     const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, h, refine, sigma, {
       epsilon: precision.epsilon,
       round: precision.name === 'float32' ? precision.round : undefined,
-      kinkNoise: ctx.kinkNoise(),
+      kinkNoise: ctx.acceptedNoise(),
     });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     for (const e of r.entries) {
       if (e.kink) {
         kink.add(e.row);
         kinks++;
-      } else if (e.error < error[e.row] || Math.abs(e.value - numeric[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+      } else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - numeric[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
         numeric[e.row] = e.value;
         error[e.row] = e.error;
       }
@@ -373,7 +420,7 @@ function checkColumn(
   if (failingRows.length > 0) {
     const analytic = new Float64Array(outSize);
     for (const [i, a] of rows) analytic[i] = a;
-    taylor = taylorColumn(ctx, b, j, analytic, numeric, sigma, rows.size < outSize ? [...rows.keys()] : undefined);
+    taylor = taylorColumn(ctx, b, j, analytic, numeric, ctx.acceptedNoise(), rows.size < outSize ? [...rows.keys()] : undefined);
     syncCalls();
   }
   for (const [i, a] of rows) {

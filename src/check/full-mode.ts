@@ -30,14 +30,14 @@ export function excess(e: EntryComparison): number {
 }
 
 /**
- * The relative base step of the stencil: chosen from the measured noise of f (the step that balances truncation
- * and noise, see stepFromNoise) once it has been measured, as it always is in float32 and in fast mode; in float64
- * never below 2^-13, the step for roundoff-level noise.
+ * The relative base step of the stencil: chosen from the noise of f that ECnoise accepted (the step that balances
+ * truncation and noise, see stepFromNoise) once it has been measured, as it always is in float32 and in fast mode;
+ * in float64 never below 2^-13, the step for roundoff-level noise.
  */
 export function baseStepFor(ctx: CheckContext, rows?: readonly number[]): number {
   const floor = ctx.precision.name === 'float32' ? 2 ** -10 : FLOAT64_BASE_STEP;
   if (ctx.precision.name !== 'float32' && !ctx.noiseMeasured) return FLOAT64_BASE_STEP;
-  const sigma = ctx.noise();
+  const sigma = ctx.acceptedNoise();
   // Noise relative to the size of f near x (at x itself f may happen to be 0).
   const seen = ctx.valueScale();
   let noise = 0;
@@ -192,7 +192,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       const r = refineColumn((c) => ctx.evaluateGuarded(b, c), ctx.buffers[b], f0, j, steps[b][j], rows, s.noise, {
         epsilon: precision.epsilon,
         round,
-        kinkNoise: ctx.kinkNoise(),
+        kinkNoise: ctx.acceptedNoise(),
       });
       for (const e of r.entries) {
         const k = e.row * s.inSize + j;
@@ -202,10 +202,11 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
           continue;
         }
         const current = errorOf(s, k);
-        // The finer estimate wins when it is more precise, or when the two disagree beyond both their errors (the
-        // coarse stencil met something its error estimate did not see, such as a kink near x). A failing entry is
-        // never rescued by an estimate that is merely less precise but consistent with the coarse one.
-        if (e.error < current || Math.abs(e.value - s.value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
+        // The finer estimate wins when the ladder shows the first stencil straddling a kink near x, when it is more
+        // precise, or when the two disagree beyond both their errors (the coarse stencil met something its error
+        // estimate did not see). A failing entry is never rescued by an estimate that is merely less precise but
+        // consistent with the coarse one.
+        if (e.straddled || e.error < current || Math.abs(e.value - s.value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
           s.value[k] = e.value;
           s.trunc[k] = e.truncation;
           s.coef[k] = e.noiseFactor;
@@ -233,7 +234,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     for (const { b, j } of columns.slice(0, 3)) {
       const s = states[b];
       const col = (arr: Float64Array) => Float64Array.from({ length: outSize }, (_, i) => arr[i * s.inSize + j]);
-      const t = taylorColumn(ctx, b, j, col(s.analytic), col(s.value), s.noise);
+      const t = taylorColumn(ctx, b, j, col(s.analytic), col(s.value), ctx.acceptedNoise());
       if (t.outcome === 'refuted') {
         for (let i = 0; i < outSize; i++) s.refuted[i * s.inSize + j] = 1;
       }

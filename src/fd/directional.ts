@@ -1,4 +1,4 @@
-import { NOISE_SIGMAS, RICHARDSON_NOISE, gapFloor, kinkOnLadder, type Evaluate } from './jacobian.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, ladderEstimate, type Evaluate, type RefinedEntry } from './jacobian.js';
 import { FLOAT64, onGrid, type PrecisionModel } from './precision.js';
 import { richardson } from './richardson.js';
 
@@ -25,6 +25,11 @@ export interface DirectionalDerivative {
 export interface DirectionalOptions {
   /** The format f computes in (stencil points are rounded to it). @defaultValue float64 */
   precision?: PrecisionModel;
+  /**
+   * The noise σ per output that the kink screen holds one-sided gaps against; a noise estimate that a kink near x
+   * inflated would hide the kink. @defaultValue the `noise` argument
+   */
+  kinkNoise?: ArrayLike<number>;
 }
 
 /**
@@ -77,6 +82,7 @@ export function directionalDerivative(
     // Rounding noise scales with the values themselves: far along the line f can be much larger than at x.
     const scale = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]), Math.abs(f0[i]));
     const sigma = Math.max(noise[i], precision.epsilon * scale);
+    const screen = Math.max(options.kinkNoise?.[i] ?? noise[i], precision.epsilon * scale);
     error[i] = r.error + NOISE_SIGMAS * RICHARDSON_NOISE * (sigma / t);
     const fwd2 = (fp2[i] - f0[i]) / t;
     const bwd2 = (f0[i] - fm2[i]) / t;
@@ -84,7 +90,7 @@ export function directionalDerivative(
     const bwd1 = (f0[i] - fm1[i]) / (t / 2);
     const gap = Math.abs(fwd1 - bwd1);
     const smooth = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-    if (gap > 1.5 * smooth + 20 * (sigma / t)) kinkSuspect[i] = 1;
+    if (gap > 1.5 * smooth + 20 * (screen / t)) kinkSuspect[i] = 1;
     const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
     d4sq[i] = d4 * d4;
   }
@@ -92,10 +98,11 @@ export function directionalDerivative(
 }
 
 /**
- * Whether f has a kink at x along a direction, per output row: the one-sided gaps on a ladder of steps t, t/4, t/16,
- * t/64 along d (8 evaluations) stay at the jump in slope instead of shrinking. The buffers are restored exactly.
+ * Re-examines the derivative along a direction d on a ladder of steps t, t/4, t/16, t/64 (8 evaluations), per output
+ * row, as refineColumn does for one input entry: whether f has a kink at x along d, whether the coarser stencils
+ * straddle a kink near x, and a Richardson estimate of (J·d)_i from the smooth rungs. The buffers are restored exactly.
  */
-export function kinksAlong(
+export function refineAlong(
   evaluate: Evaluate,
   buffers: readonly Float64Array[],
   direction: readonly Float64Array[],
@@ -103,11 +110,13 @@ export function kinksAlong(
   f0: Float64Array,
   rows: readonly number[],
   noise: ArrayLike<number>,
+  kinkNoise: ArrayLike<number>,
   options: DirectionalOptions = {},
-): { kink: boolean[]; evaluations: number } {
+): { entries: RefinedEntry[]; evaluations: number } {
   const precision = options.precision ?? FLOAT64;
   const origin = buffers.map((b) => Float64Array.from(b));
   const levels = [t, t / 4, t / 16, t / 64];
+  const diffs = rows.map(() => [] as number[]);
   const gaps = rows.map(() => [] as number[]);
   const scales = rows.map(() => [] as number[]);
   try {
@@ -121,6 +130,7 @@ export function kinksAlong(
       const fp = at(1);
       const fm = at(-1);
       rows.forEach((i, r) => {
+        diffs[r].push((fp[i] - fm[i]) / (2 * s));
         gaps[r].push(Math.abs(fp[i] - 2 * f0[i] + fm[i]) / s);
         scales[r].push(Math.max(Math.abs(fp[i]), Math.abs(fm[i]), Math.abs(f0[i])));
       });
@@ -128,8 +138,6 @@ export function kinksAlong(
   } finally {
     buffers.forEach((buf, b) => buf.set(origin[b]));
   }
-  return {
-    kink: rows.map((i, r) => kinkOnLadder(gaps[r], scales[r].map((sc, l) => gapFloor(sc, levels[l], precision.epsilon, noise[i])))),
-    evaluations: 2 * levels.length,
-  };
+  const entries = rows.map((i, r): RefinedEntry => ({ row: i, ...ladderEstimate(diffs[r], gaps[r], scales[r], levels, noise[i], kinkNoise[i], precision.epsilon) }));
+  return { entries, evaluations: 2 * levels.length };
 }

@@ -94,7 +94,7 @@ export interface NoiseOptions {
    * little to the estimate. @defaultValue 2^-26 in float64, 2^-13 in float32
    */
   spacing?: number;
-  /** Attempts (the spacing grows or shrinks 64× between them, while a quarter or more of the outputs are unresolved). @defaultValue 3 */
+  /** Attempts (the spacing shrinks 64× between them, while a quarter or more of the outputs see a trend). @defaultValue 3 */
   attempts?: number;
   /** The format f computes in. @defaultValue float64 */
   precision?: PrecisionModel;
@@ -103,7 +103,7 @@ export interface NoiseOptions {
 /**
  * Estimates the noise of every output component of f at x with ECnoise along one random direction through all the
  * buffers (each entry scaled by max(|x|, 1), displacements on the format's grid). The buffers are moved in place and
- * restored exactly. Components whose table does not settle are retried with a larger or smaller spacing.
+ * restored exactly. Components whose table shows a trend are retried with a smaller spacing.
  */
 export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Array[], f0: Float64Array, random: Rng, options: NoiseOptions = {}): NoiseProfile {
   const precision = options.precision ?? FLOAT64;
@@ -160,10 +160,12 @@ export function estimateNoise(evaluate: EvaluateAt, buffers: readonly Float64Arr
       if (r.inform === 2) tooSmall++;
     }
     pending = still;
-    // Another attempt pays off when a good share of the outputs saw nothing yet (the spacing is off for f as a
-    // whole); a few stragglers keep their upper-side bound.
-    if (pending.length * 4 < m) break;
-    spacing = tooSmall * 2 >= still.length ? spacing * 64 : spacing / 64;
+    // Another attempt pays off when a good share of the outputs saw a trend, not noise (the spacing is too large
+    // for f as a whole); a few stragglers keep their upper-side bound. The spacing never grows: where f does not
+    // move at all over a line that already reaches the finest finite-difference rung, there is no noise to see, and
+    // a longer line would only meet kinks and curvature near x.
+    if (pending.length * 4 < m || tooSmall * 2 >= still.length) break;
+    spacing /= 64;
   }
   for (const i of pending) if (Number.isFinite(bound[i])) sigma[i] = bound[i];
   return { sigma, inform, evaluations, scale };

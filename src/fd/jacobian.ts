@@ -162,6 +162,8 @@ export interface RefinedEntry {
   /** The truncation part of `error`; the rest is noiseFactor · σ of the row. */
   truncation: number;
   noiseFactor: number;
+  /** True when the coarser stencils straddle a kink near (not at) x: the first estimate of the entry is not to be trusted. */
+  straddled: boolean;
 }
 
 /** How many σ of measured noise a one-sided gap must exceed to count as evidence of a kink. */
@@ -195,6 +197,72 @@ export function kinkOnLadder(gaps: readonly number[], floors: readonly number[])
   if (!(ratio >= 0.5 && ratio <= 2)) return false;
   for (let l = fine + 1; l < gaps.length; l++) if (gaps[l] < 0.25 * gaps[fine]) return false;
   return true;
+}
+
+/**
+ * Reads one entry off a ladder of central differences D(s) at half-widths s, 4× apart (coarse to fine), with the
+ * one-sided gaps |f(x+s) − 2f(x) + f(x−s)| / s and the largest |f| per rung: whether f has a kink at x, whether the
+ * coarser stencils straddle a kink near x, and the Richardson estimate (ratio 4) of the derivative with its error.
+ * `noise` is σ of f's values for the estimate's noise term, `kinkNoise` the σ the gaps are held against.
+ */
+export function ladderEstimate(
+  diffs: readonly number[],
+  gaps: readonly number[],
+  scales: readonly number[],
+  halfWidths: readonly number[],
+  noise: number,
+  kinkNoise: number,
+  epsilon: number,
+): Omit<RefinedEntry, 'row'> {
+  const rungs = diffs.length;
+  const floors = scales.map((sc, level) => gapFloor(sc, halfWidths[level], epsilon, kinkNoise));
+  const kink = kinkOnLadder(gaps, floors);
+  // The coarsest rung whose stencil still looks smooth seen from the finer ones: for smooth f the one-sided gap
+  // grows 4× per coarser rung; a rung whose gap jumps far beyond that straddles a kink near x.
+  let smoothFrom = rungs - 1;
+  while (smoothFrom > 0 && gaps[smoothFrom - 1] <= 6 * Math.max(gaps[smoothFrom], floors[smoothFrom]) + floors[smoothFrom - 1]) smoothFrom--;
+  // A gap that stands above its floor at one rung and falls more than 16× by the next (a smooth f falls 4×), where
+  // that next gap is itself resolved, or exactly 0 down the ladder (f affine there, in floating point): the coarser
+  // stencils straddle a kink near x, and only the finer rungs may be used, however noisy. (A noisy next rung says
+  // nothing: its gap may be small by chance.)
+  let straddled = false;
+  const flatFrom = (l: number): boolean => gaps.slice(l).every((g) => g === 0);
+  for (let l = 0; l + 1 < rungs; l++) {
+    const next = gaps[l + 1];
+    // An exact 0 counts only where a smooth f would have left a second difference of several roundings (g/4 at the
+    // next rung): in low precision a small curvature rounds to 0 as readily as an affine piece does.
+    const roundings = (4 * epsilon * scales[l + 1]) / halfWidths[l + 1];
+    if (gaps[l] > floors[l] && next < gaps[l] / 16 && (next > floors[l + 1] || (flatFrom(l + 1) && gaps[l] / 4 > roundings))) {
+      straddled = true;
+      smoothFrom = Math.max(smoothFrom, l + 1);
+    }
+  }
+  // Start from the finest pair (the most local, clear of a kink that is near x but not at it) and move to a
+  // coarser pair only while it agrees with the estimate so far and is more precise (less noise). Where the finest
+  // pair stays the estimate, its error also covers its disagreement with the next coarser one: a kink inside the
+  // finest stencils biases both of its central differences alike, which their own difference does not show.
+  const estimates = [];
+  for (let level = 1; level < rungs; level++) {
+    const est = richardson(diffs[level - 1], diffs[level], 4);
+    // Noise of (16·D(s/4) − D(s))/15 with D(s) = Δf/2s: about (16/15)·σ/(√2·s/4).
+    const noiseFactor = (NOISE_SIGMAS * (16 / 15) * Math.SQRT1_2) / halfWidths[level];
+    estimates.push({ value: est.value, error: est.error + noiseFactor * noise, truncation: est.error, noiseFactor });
+  }
+  const finestPair = estimates.length - 1;
+  let at = finestPair;
+  // Pair p takes rungs p and p + 1: only rungs that look smooth.
+  for (let p = finestPair - 1; p >= smoothFrom; p--) {
+    const e = estimates[p];
+    if (Math.abs(e.value - estimates[at].value) > 2 * (e.error + estimates[at].error)) break;
+    if (e.error < estimates[at].error) at = p;
+  }
+  let best = estimates[at];
+  // The finest pair's error covers its disagreement with the next coarser one, unless that one straddles a kink.
+  if (at === finestPair && finestPair > 0 && finestPair - 1 >= smoothFrom) {
+    const bias = Math.abs(best.value - estimates[finestPair - 1].value);
+    best = { ...best, error: best.error + bias, truncation: best.truncation + bias };
+  }
+  return { kink, straddled, ...best };
 }
 
 /** How a column is re-examined. */
@@ -255,35 +323,19 @@ export function refineColumn(
     gaps.push(g);
     scales.push(sc);
   }
-  const entries = rowsToRefine.map((i, r): RefinedEntry => {
-    const kink = kinkOnLadder(
-      gaps.map((g) => g[r]),
-      scales.map((sc, level) => gapFloor(sc[r], halfWidths[level], epsilon, options.kinkNoise?.[i] ?? 0)),
-    );
-    // Start from the finest pair (the most local, clear of a kink that is near x but not at it) and move to a
-    // coarser pair only while it agrees with the estimate so far and is more precise (less noise). Where the finest
-    // pair stays the estimate, its error also covers its disagreement with the next coarser one: a kink inside the
-    // finest stencils biases both of its central differences alike, which their own difference does not show.
-    const estimates = [];
-    for (let level = 1; level < levels.length; level++) {
-      const est = richardson(diffs[level - 1][r], diffs[level][r], 4);
-      // Noise of (16·D(s/4) − D(s))/15 with D(s) = Δf/2s: about (16/15)·σ/(√2·s/4).
-      const noiseFactor = (NOISE_SIGMAS * (16 / 15) * Math.SQRT1_2) / halfWidths[level];
-      estimates.push({ value: est.value, error: est.error + noiseFactor * noise[i], truncation: est.error, noiseFactor });
-    }
-    const finestPair = estimates.length - 1;
-    let at = finestPair;
-    for (let p = finestPair - 1; p >= 0; p--) {
-      const e = estimates[p];
-      if (Math.abs(e.value - estimates[at].value) > 2 * (e.error + estimates[at].error)) break;
-      if (e.error < estimates[at].error) at = p;
-    }
-    let best = estimates[at];
-    if (at === finestPair && finestPair > 0) {
-      const bias = Math.abs(best.value - estimates[finestPair - 1].value);
-      best = { ...best, error: best.error + bias, truncation: best.truncation + bias };
-    }
-    return { row: i, kink, ...best };
-  });
+  const entries = rowsToRefine.map(
+    (i, r): RefinedEntry => ({
+      row: i,
+      ...ladderEstimate(
+        diffs.map((d) => d[r]),
+        gaps.map((g) => g[r]),
+        scales.map((sc) => sc[r]),
+        halfWidths,
+        noise[i],
+        options.kinkNoise?.[i] ?? 0,
+        epsilon,
+      ),
+    }),
+  );
   return { entries, evaluations: 2 * levels.length };
 }
