@@ -358,3 +358,16 @@ describe('fast mode', () => {
     expect(() => checkOnce(spec, { x: vec([1, 2]) }, { mode: 'fast', missProbability: 1 })).toThrow(/missProbability must lie strictly between 0 and 1/);
   });
 });
+
+describe('fast mode through the property runner', () => {
+  test('a passing run reports the miss probability beside the sensitivity', async () => {
+    const { runProperty } = await import('../property/index.js');
+    const spec = forms(softmax, softmax.jac).jacobian;
+    const r = runProperty(spec, { runs: 10, seed: 5, mode: 'fast' });
+    expect(r.status).toBe('pass');
+    expect(r.missProbability).toBe(1e-3);
+    expect(r.sensitivity).toBeGreaterThan(0);
+    const full = runProperty(spec, { runs: 10, seed: 5 });
+    expect(full.missProbability).toBeUndefined();
+  });
+});

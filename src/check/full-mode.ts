@@ -1,6 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
 import { FLOAT64_BASE_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
-import { tensor } from '../tensor/index.js';
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
 import { taylorColumn } from './taylor-confirm.js';
@@ -115,29 +114,47 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       kink: new Uint8Array(n),
       refuted: new Uint8Array(n),
     };
-    for (let k = 0; k < n; k++) {
-      if (!Number.isFinite(fd.value[k])) {
-        throw new UserCodeError(
-          `finite differences overflowed at output index ${Math.floor(k / inSize)} for ${name}[${k % inSize}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
-        );
+    const coefficient = NOISE_SIGMAS * RICHARDSON_NOISE;
+    for (let i = 0, k = 0; i < outSize; i++) {
+      for (let j = 0; j < inSize; j++, k++) {
+        if (!Number.isFinite(fd.value[k])) {
+          throw new UserCodeError(
+            `finite differences overflowed at output index ${i} for ${name}[${j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
+          );
+        }
+        const c = coefficient / fd.steps[j];
+        s.coef[k] = c;
+        s.trunc[k] = Math.max(fd.error[k] - c * fd.noise[i], 0);
       }
-      const j = k % inSize;
-      s.coef[k] = (NOISE_SIGMAS * RICHARDSON_NOISE) / fd.steps[j];
-      s.trunc[k] = Math.max(fd.error[k] - s.coef[k] * fd.noise[Math.floor(k / inSize)], 0);
     }
     states.push(s);
     steps.push(fd.steps);
     suspects.push(fd.kinkSuspect);
   });
 
-  const anyFailing = (): boolean => states.some((s) => s.analytic.some((_, k) => fails(s, k)));
+  const anyFailing = (): boolean => {
+    for (const s of states) {
+      for (let i = 0, k = 0; i < outSize; i++) {
+        const sigma = s.noise[i];
+        for (let j = 0; j < s.inSize; j++, k++) {
+          const a = s.analytic[k];
+          const n = s.value[k];
+          const err = s.trunc[k] + s.coef[k] * sigma;
+          if (!(Math.abs(a - n) <= entryTolerance(tol, a, n, err)) && !s.kink[k] && !s.refuted[k]) return true;
+        }
+      }
+    }
+    return false;
+  };
   // Before an entry is re-examined or reported, it is held against the measured noise of f: the pooled fourth
   // differences can miss noise that cancellation puts into f, and a kink inflates them in its own row (ECnoise and
   // a fit at random offsets see it along lines through all the inputs). Passing checks never pay for this.
   // A row whose pooled noise stands far above one rounding of its values is noisy too: its step deserves a look.
   const noisyRow = (s: InputState, i: number): boolean => s.noise[i] > 64 * precision.epsilon * s.scale[i] + precision.tiny;
-  const anyNoisy = precision.name !== 'float32' && states.some((s) => Array.from({ length: outSize }, (_, i) => i).some((i) => noisyRow(s, i)));
-  if (anyFailing() || anyNoisy || suspects.some((k) => k.some(Boolean))) {
+  let anyNoisy = false;
+  if (precision.name !== 'float32') for (const s of states) for (let i = 0; i < outSize && !anyNoisy; i++) anyNoisy = noisyRow(s, i);
+  const anySuspect = suspects.some((k) => k.indexOf(1) >= 0);
+  if (anyNoisy || anySuspect || anyFailing()) {
     const sigma = ctx.noise(2);
     for (const s of states) s.noise = s.noise.map((v, i) => Math.max(v, sigma[i]));
   }
@@ -242,59 +259,77 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
   }
 
-  const all: EntryComparison[] = [];
+  // One pass over the entries: the figures of the verdict, the failing count, and the worst `maxEntries` entries
+  // (failing ones first, then by how far they go past their tolerance) without sorting them all.
   const pairs: JacobianPair[] = [];
+  const worst: { entry: EntryComparison; key: number }[] = [];
+  const keep = (entry: EntryComparison, key: number): void => {
+    if (worst.length >= maxEntries && !(key > worst[worst.length - 1].key)) return;
+    let at = worst.length;
+    while (at > 0 && !(worst[at - 1].key >= key)) at--;
+    worst.splice(at, 0, { entry, key });
+    if (worst.length > maxEntries) worst.pop();
+  };
   let maxAbsError = 0;
   let maxRelError = 0;
   let sensitivity = 0;
   let anyRefuted = false;
+  let failingCount = 0;
   for (const s of states) {
-    const tolT = new Float64Array(outSize * s.inSize);
-    const errT = new Float64Array(outSize * s.inSize);
+    const size = outSize * s.inSize;
+    const tolT = new Float64Array(size);
+    const errT = new Float64Array(size);
     let maxTol = 0;
     let maxNumeric = 0;
-    for (let k = 0; k < tolT.length; k++) {
-      const an = s.analytic[k];
-      const nu = s.value[k];
-      const err = errorOf(s, k);
-      const t = tolOf(s, k);
-      errT[k] = err;
-      tolT[k] = s.kink[k] ? NaN : t;
-      if (s.kink[k]) continue;
-      if (s.refuted[k]) anyRefuted = true;
-      const absError = Math.abs(an - nu);
-      const relError = relativeError(an, nu);
-      if (absError > maxAbsError) maxAbsError = absError;
-      // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
-      if (Math.abs(nu) > 2 * t || !(absError <= t)) maxRelError = Math.max(maxRelError, relError);
-      maxTol = Math.max(maxTol, t);
-      maxNumeric = Math.max(maxNumeric, Math.abs(nu));
-      const entry: EntryComparison = { input: s.name, outIndex: Math.floor(k / s.inSize), inIndex: k % s.inSize, analytic: an, numeric: nu, absError, relError, errorEstimate: err, tolerance: t };
-      all.push(entry);
+    for (let i = 0, k = 0; i < outSize; i++) {
+      const sigma = s.noise[i];
+      for (let j = 0; j < s.inSize; j++, k++) {
+        const an = s.analytic[k];
+        const nu = s.value[k];
+        const err = s.trunc[k] + s.coef[k] * sigma;
+        const t = entryTolerance(tol, an, nu, err);
+        errT[k] = err;
+        if (s.kink[k]) {
+          tolT[k] = NaN;
+          continue;
+        }
+        tolT[k] = t;
+        if (s.refuted[k]) anyRefuted = true;
+        const absError = Math.abs(an - nu);
+        if (absError > maxAbsError) maxAbsError = absError;
+        const over = !(absError <= t);
+        const failing = over && !s.refuted[k];
+        // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
+        if (Math.abs(nu) > 2 * t || over) maxRelError = Math.max(maxRelError, relativeError(an, nu));
+        if (t > maxTol) maxTol = t;
+        if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
+        if (failing) failingCount++;
+        const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
+        // Failing entries rank above every other; within each group, by how far past the tolerance.
+        const key = (failing ? 1 : 0) * 1e300 + Math.min(ratio, 1e299);
+        if (worst.length < maxEntries || key > worst[worst.length - 1].key) {
+          keep({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
+        }
+      }
     }
     if (maxNumeric > 0) sensitivity = Math.max(sensitivity, maxTol / maxNumeric);
+    // The arrays belong to this check alone: the verdict takes them without a copy.
     pairs.push({
       input: s.name,
       inputShape: [...ctx.snapshot[s.name].shape],
       outputShape: [...ctx.f0.shape],
-      analytic: tensor([outSize, s.inSize], s.analytic),
-      numeric: tensor([outSize, s.inSize], s.value),
-      errorEstimate: tensor([outSize, s.inSize], errT),
-      tolerance: tensor([outSize, s.inSize], tolT),
+      analytic: { shape: [outSize, s.inSize], data: s.analytic },
+      numeric: { shape: [outSize, s.inSize], data: s.value },
+      errorEstimate: { shape: [outSize, s.inSize], data: errT },
+      tolerance: { shape: [outSize, s.inSize], data: tolT },
     });
   }
-  const isFailing = (e: EntryComparison): boolean => {
-    const s = states.find((st) => st.name === e.input)!;
-    return !(e.absError <= e.tolerance) && !s.refuted[e.outIndex * s.inSize + e.inIndex];
-  };
-  all.sort((p, q) => excess(q) - excess(p));
-  const failing = all.filter(isFailing);
-  const status = failing.length > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';
+  const status = failingCount > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';
   const verdict: Verdict = {
     status,
     hints: [],
     diagnoses: [],
-    entries: (status === 'fail' ? [...failing, ...all.filter((e) => !isFailing(e))] : all).slice(0, maxEntries),
+    entries: worst.map((w) => w.entry),
     maxAbsError,
     maxRelError,
     evaluations: ctx.evaluations,

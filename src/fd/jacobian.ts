@@ -1,5 +1,5 @@
 import { centralDifference } from './central-difference.js';
-import { fourthDifference, noiseGamma } from './noise.js';
+import { noiseGamma } from './noise.js';
 import { richardson } from './richardson.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
 
@@ -92,13 +92,16 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     const hm1 = xj - m1x;
     const hp2 = p2x - xj;
     const hm2 = xj - m2x;
+    const w2 = p2x - m2x;
+    const w1 = p1x - m1x;
+    // The hot loop: central differences and Richardson's (4·D(h/2) − D(h))/3 written out (see richardson()).
     for (let i = 0; i < rows; i++) {
       const k = i * cols + j;
-      const d1 = centralDifference(fp2[i], fm2[i], p2x - m2x);
-      const d2 = centralDifference(fp1[i], fm1[i], p1x - m1x);
-      const r = richardson(d1, d2, 2);
-      value[k] = r.value;
-      trunc[k] = r.error;
+      const d1 = (fp2[i] - fm2[i]) / w2;
+      const d2 = (fp1[i] - fm1[i]) / w1;
+      const correction = (d2 - d1) / 3;
+      value[k] = d2 + correction;
+      trunc[k] = Math.abs(correction);
       // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
       const fwd2 = (fp2[i] - f0[i]) / hp2;
       const bwd2 = (f0[i] - fm2[i]) / hm2;
@@ -106,7 +109,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const bwd1 = (f0[i] - fm1[i]) / hm1;
       gap[k] = Math.abs(fwd1 - bwd1);
       smooth[k] = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-      const d4 = fourthDifference(fm2[i], fm1[i], f0[i], fp1[i], fp2[i]);
+      const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
       d4sq[k] = d4 * d4;
       if (fp2[i] !== f0[i] || fm2[i] !== f0[i] || fp1[i] !== f0[i] || fm1[i] !== f0[i]) moves[k] = 1;
       const a = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]));
@@ -120,11 +123,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
+  const noiseCoefficient = NOISE_SIGMAS * RICHARDSON_NOISE;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
       const h = steps[j];
-      error[k] = trunc[k] + NOISE_SIGMAS * RICHARDSON_NOISE * (noise[i] / h);
+      error[k] = trunc[k] + noiseCoefficient * (noise[i] / h);
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
       if (gap[k] > 1.5 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;

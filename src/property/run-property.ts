@@ -55,6 +55,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let skipped = 0;
   let maxRelError = 0;
   let sensitivity: number | undefined;
+  let missProbability: number | undefined;
   const property = fc.property(spec.inputs, (inputs) => {
     const v = checkOnce(spec, inputs, options);
     evaluations += v.evaluations;
@@ -66,6 +67,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     if (v.status === 'pass') {
       maxRelError = Math.max(maxRelError, v.maxRelError);
       if (v.sensitivity !== undefined) sensitivity = Math.max(sensitivity ?? 0, v.sensitivity);
+      if (v.fast?.missProbability !== undefined) missProbability = Math.max(missProbability ?? 0, v.fast.missProbability);
       return true;
     }
     return false;
@@ -86,7 +88,9 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     maxRelError,
   };
   if (!details.failed) {
-    return { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    const pass: CheckResult = { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    if (missProbability !== undefined) pass.missProbability = missProbability;
+    return pass;
   }
   if (details.counterexample === null) {
     // Every input was skipped (a kink everywhere), or the run was interrupted.
