@@ -63,7 +63,7 @@ export function directionalDerivative(
   const [fp2, fm2, fp1, fm1] = values;
   // w = (4·(Δ₊½ − Δ₋½)/t − (Δ₊₁ − Δ₋₁)/(2t)) / 3, the tangent of the Richardson combination of the stored points.
   const tangent = origin.map((o, b) =>
-    o.map((x, j) => {
+    o.map((_, j) => {
       const d1 = points[0][b][j] - points[1][b][j];
       const d2 = points[2][b][j] - points[3][b][j];
       return (4 * (d2 / t) - d1 / (2 * t)) / 3;
