@@ -1,1 +1,3 @@
 export * from './tensor.js';
+export * from './network.js';
+export * from './sized.js';

@@ -81,6 +81,23 @@ describe('diagnose', () => {
     expect(v.diagnoses[0].count).toBe(3);
   });
 
+  test('flags a missing mask even when every unit is inactive (f does not move at all)', () => {
+    // A positive W and a negative x: every z < 0, ReLU(z) = 0 everywhere, so ∂h/∂x = 0 exactly.
+    const Wp = tensor([3, 3], [1, 2, 0.5, 3, 0.25, 1, 0.7, 1.3, 0.4]);
+    const xn = tensor([3], [-0.6, -1.1, -0.9]);
+    const relu: CheckSpec = {
+      name: 'relu-dead',
+      inputs: none,
+      wrt: ['x'],
+      f: ({ W, x }) => tensor([3], Array.from(matvec(W, x).data, (z) => Math.max(0, z))),
+      jacobian: ({ W }) => W,
+    };
+    const v = run(relu, { W: Wp, x: xn });
+    const z = matvec(Wp, xn).data;
+    expect(Array.from(z).every((v) => v < 0)).toBe(true);
+    expect(v.hints).toEqual(['mask']);
+  });
+
   test('flags a single wrong entry with wrong-entries and count 1', () => {
     const v = run(
       linear((W) => {

@@ -106,7 +106,10 @@ function mask(f: Flat, bad: number[]): Diagnosis | undefined {
   for (let k = 0; k < f.a.length; k++) {
     if (!Number.isNaN(f.tol[k]) && Math.abs(f.n[k]) > f.tol[k] && Math.abs(f.a[k] - f.n[k]) <= f.tol[k]) agreeing++;
   }
-  if (agreeing === 0) return undefined;
+  // Without agreeing entries the pattern still stands when f does not move at all where the analytic claims it
+  // does (numeric exactly 0): the hallmark of an inactive ReLU unit, even when every unit is inactive.
+  const exactlyIndependent = bad.every((k) => f.n[k] === 0);
+  if (agreeing === 0 && !exactlyIndependent) return undefined;
   const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
   return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
 }
