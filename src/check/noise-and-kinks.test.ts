@@ -95,3 +95,40 @@ describe('hard cases for the finite differences', () => {
     });
   }
 });
+
+describe('cancellation noise over many inputs (the first core failed 60–70% of these)', () => {
+  const uniform = (min: number, max: number) => fc.integer({ min: 0, max: 1_000_000 }).map((k) => min + ((max - min) * k) / 1_000_000);
+  const cases: Record<string, { spec: CheckSpec; inputs: fc.Arbitrary<NamedTensors> }> = {
+    'x³ as (10⁴ + x)³ − 10¹² − 3·10⁸x − 3·10⁴x², elementwise': {
+      spec: {
+        name: 'cubic',
+        inputs: none,
+        f: ({ x }) => vec(Array.from(x.data, (v) => (1e4 + v) ** 3 - 1e12 - 3e8 * v - 3e4 * v * v)),
+        jacobian: ({ x }) => tensor([2, 2], [3 * x.data[0] ** 2, 0, 0, 3 * x.data[1] ** 2]),
+      },
+      inputs: fc.tuple(uniform(-3, 3), uniform(-3, 3)).map(([a, b]) => ({ x: vec([a, b]) })),
+    },
+    'sin xᵢ as (S + sin xᵢ) − S with S = 10⁶·Σx²': {
+      spec: {
+        name: 'small of a large sum',
+        inputs: none,
+        f: ({ x }) => {
+          const S = 1e6 * x.data.reduce((a, v) => a + v * v, 0);
+          return vec(Array.from(x.data, (v) => S + Math.sin(v) - S));
+        },
+        jacobian: ({ x }) => tensor([4, 4], Array.from({ length: 16 }, (_, k) => (Math.floor(k / 4) === k % 4 ? Math.cos(x.data[k % 4]) : 0))),
+      },
+      inputs: fc.array(uniform(-3, 3), { minLength: 4, maxLength: 4 }).map((xs) => ({ x: vec(xs) })),
+    },
+  };
+  for (const [name, { spec, inputs }] of Object.entries(cases)) {
+    test(`${name}: correct derivatives never fail`, () => {
+      fc.assert(
+        fc.property(inputs, (inp) => {
+          expect(checkOnce(spec, inp).status).not.toBe('fail');
+        }),
+        { numRuns: 60, seed: 8 },
+      );
+    });
+  }
+});
