@@ -13,7 +13,7 @@ function emptyVerdict(status: Status, message: string, counters: CheckCounters):
 }
 
 /** Runs one first-order check (full or fast mode), turning the user's mistakes into `error` and shape `fail` verdicts. */
-export function runCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>, internal?: InternalSettings): Verdict {
+export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>, internal?: InternalSettings): Verdict {
   const counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 };
   try {
     const ctx = openCheck(spec, inputs, options, labels, counters, internal);
@@ -36,7 +36,7 @@ export function runCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOp
  */
 export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I, options: CheckOptions = {}): Verdict {
   const s = spec as unknown as CheckSpec;
-  const first = runCheck(s, inputs, options);
+  const first = runFirstOrderCheck(s, inputs, options);
   if (!s.hessian && !s.hvp) return first;
   if (first.status === 'fail' || first.status === 'error') return first;
   const second = secondOrderCheck(s, inputs, options);

@@ -1,6 +1,6 @@
 import { formatShape, sizeOf, tensor, type Tensor } from '../tensor/index.js';
 import { analyticOracle, expectInputShape, perInput } from './analytic.js';
-import { runCheck } from './check-once.js';
+import { runFirstOrderCheck } from './check-once.js';
 import type { CheckOptions, CheckSpec, NamedTensors, Tangents, Verdict } from './types.js';
 import { asTensor, callUser, ShapeMismatch, UserCodeError } from './user-call.js';
 
@@ -83,7 +83,7 @@ export function secondOrderCheck(spec: CheckSpec, inputs: NamedTensors, options:
   try {
     shape = asTensor('f', callUser('f', () => spec.f(inputs))).shape;
   } catch (e) {
-    if (e instanceof UserCodeError) return runCheck(spec, inputs, options);
+    if (e instanceof UserCodeError) return runFirstOrderCheck(spec, inputs, options);
     throw e;
   }
   if (sizeOf(shape) !== 1) {
@@ -112,7 +112,7 @@ export function secondOrderCheck(spec: CheckSpec, inputs: NamedTensors, options:
   }
   for (const name of wrt) for (const v of inputs[name].data) xScale = Math.max(xScale, Math.abs(v));
   const precision = (options.precision ?? spec.precision) === 'float32' ? 2 ** -23 : 2 ** -52;
-  const v = runCheck(gradientSpec(spec, wrt), inputs, options, { f: 'the gradient', derivative: label }, { noiseFloor: (precision * fScale) / xScale });
+  const v = runFirstOrderCheck(gradientSpec(spec, wrt), inputs, options, { f: 'the gradient', derivative: label }, { noiseFloor: (precision * fScale) / xScale });
   // The derived check's "evaluations" are gradient calls: derivative calls of the spec.
   return { ...v, evaluations: 1, derivativeCalls: v.derivativeCalls + v.evaluations };
 }

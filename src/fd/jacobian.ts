@@ -186,7 +186,8 @@ export function gapFloor(scale: number, halfWidth: number, epsilon: number, sigm
  * |f(x+s) − 2f(x) + f(x−s)| / s shrinks like s for smooth f (4× per rung of the ladder) and grows like 1/s for noise;
  * a kink at x holds it at the jump in slope. Judged on the two finest rungs that stand above their floors (a kink
  * whose jump is small next to the curvature only levels off there): kink when the finer gap is at least half the
- * coarser, and no rung finer still shows the gap vanishing (the kink would then lie farther out than those steps).
+ * coarser and exceeds a smooth f's share of it by more than its floor, and no rung finer still shows the gap
+ * vanishing (the kink would then lie farther out than those steps).
  */
 export function kinkOnLadder(gaps: readonly number[], floors: readonly number[]): boolean {
   let fine = -1;
@@ -199,6 +200,9 @@ export function kinkOnLadder(gaps: readonly number[], floors: readonly number[])
   if (fine < 1 || !(gaps[fine - 1] > floors[fine - 1])) return false;
   const ratio = gaps[fine] / gaps[fine - 1];
   if (!(ratio >= 0.5 && ratio <= 2)) return false;
+  // What the finer gap holds beyond a smooth f's share (a quarter of the coarser one) must itself stand above the
+  // floor: a gap of rounding quanta can sit at half the coarser one by chance.
+  if (!(gaps[fine] - gaps[fine - 1] / 4 > floors[fine])) return false;
   for (let l = fine + 1; l < gaps.length; l++) if (gaps[l] < 0.25 * gaps[fine]) return false;
   return true;
 }
