@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { directionalNoise } from './direction-noise.js';
-import { fdJacobian, kinkFromGaps, refineColumn } from './jacobian.js';
+import { fitNoise } from './ecnoise.js';
+import { fdJacobian, kinkOnLadder as kinkFromGaps, refineColumn } from './jacobian.js';
+import { rng } from './random.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
 
 /** The check's safety factor on an entry's error estimate (ERROR_ESTIMATE_FACTOR in src/check). */
@@ -72,6 +73,8 @@ describe('refineColumn near a kink', () => {
   });
 });
 
+// The check measures this noise (ECnoise and a fit at random offsets) when an entry fails or a row looks noisy, and
+// hands it to fdJacobian; here the fit is measured and handed over directly.
 describe('noise the per-column fourth differences miss', () => {
   test('rounding to a coarse grid: f = (20 + 1e-8·(x0 + 2x1)) − 20 has steps of ulp(20) that move in a near-straight line at the stencil points', () => {
     const u = 2 ** -48; // ulp(20)
@@ -85,10 +88,10 @@ describe('noise the per-column fourth differences miss', () => {
       const x = Float64Array.of(a, b);
       const evaluate = () => f(x);
       const f0 = evaluate();
-      const sigma = directionalNoise(evaluate, [x], f0).noise[0];
+      const sigma = fitNoise(evaluate, [x], f0, rng(1)).sigma[0];
       expect(sigma).toBeGreaterThan(0.1 * u);
       expect(sigma).toBeLessThan(u);
-      const fd = fdJacobian(evaluate, x, f0);
+      const fd = fdJacobian(evaluate, x, f0, { noise: fitNoise(evaluate, [x], f0, rng(2)).sigma });
       expect(Math.abs(fd.value[0] - 1e-8)).toBeLessThanOrEqual(FACTOR * fd.error[0]);
       expect(Math.abs(fd.value[1] - 2e-8)).toBeLessThanOrEqual(FACTOR * fd.error[1]);
     }
@@ -97,7 +100,8 @@ describe('noise the per-column fourth differences miss', () => {
   test.each([0.3, 1.1, 1.3, 2.2, 2.9, -1.9])('an output that one entry of eight moves, through cancellation: f = (x7 + 1000) − 1000 at x7 = %s', (x7) => {
     const x = Float64Array.of(0.1, -0.2, 0.3, 0.4, -0.5, 0.6, 0.7, x7);
     const evaluate = () => Float64Array.of(x[7] + 1000 - 1000, Math.sin(x[0]) + x[1]);
-    const fd = fdJacobian(evaluate, x, evaluate());
+    const f0 = evaluate();
+    const fd = fdJacobian(evaluate, x, f0, { noise: fitNoise(evaluate, [x], f0, rng(3)).sigma });
     expect(Math.abs(fd.value[7] - 1)).toBeLessThanOrEqual(FACTOR * fd.error[7]);
   });
 
@@ -109,7 +113,7 @@ describe('noise the per-column fourth differences miss', () => {
       return r.map((v) => Math.exp(v - lse));
     };
     const y0 = softmax();
-    const fd = fdJacobian(softmax, r, y0);
+    const fd = fdJacobian(softmax, r, y0, { noise: fitNoise(softmax, [r], y0, rng(5)).sigma });
     expect(Math.abs(fd.value[7 * 8 + 0] - -y0[7] * y0[0])).toBeLessThanOrEqual(FACTOR * fd.error[7 * 8 + 0]);
   });
 
@@ -117,7 +121,7 @@ describe('noise the per-column fourth differences miss', () => {
     const x = Float64Array.of(0.4, -1.1, 2.3);
     const evaluate = () => Float64Array.of(Math.sin(x[0]) * x[1], Math.exp(x[1]) + x[2] ** 2, Math.tanh(x[0] * x[2]));
     const f0 = evaluate();
-    const { noise } = directionalNoise(evaluate, [x], f0, FLOAT64_BASE_STEP);
+    const noise = fitNoise(evaluate, [x], f0, rng(4), { span: FLOAT64_BASE_STEP }).sigma;
     for (let i = 0; i < 3; i++) expect(noise[i]).toBeLessThan(16 * 2 ** -52 * Math.max(Math.abs(f0[i]), 1));
   });
 });

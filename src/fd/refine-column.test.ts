@@ -1,17 +1,26 @@
 import { describe, expect, test } from 'vitest';
-import { directionalNoise } from './direction-noise.js';
+import { estimateNoise, fitNoise } from './ecnoise.js';
 import { fdJacobian, refineColumn } from './jacobian.js';
+import { rng } from './random.js';
 import { FLOAT64_BASE_STEP } from './step.js';
 
-/** Runs the noise probe, fdJacobian and refineColumn on column j of a function of a flat input, as checkOnce does. */
+/**
+ * Runs fdJacobian and refineColumn on column j of a function of a flat input, as the check does when an entry fails
+ * or looks like a kink: the noise of f measured first (ECnoise, then a fit at random offsets), the largest of it and
+ * the pooled fourth differences for the estimate, the level ECnoise accepted for the kink floors.
+ */
 function refine(f: (x: Float64Array) => number, point: number[], j = 0) {
   const x = Float64Array.from(point);
   const evaluate = () => Float64Array.of(f(x));
   const f0 = evaluate();
-  // As checkOnce does: the directional noise probe first, then the Jacobian, then the ladder.
-  const probe = directionalNoise(evaluate, [x], f0, FLOAT64_BASE_STEP);
-  const fd = fdJacobian(evaluate, x, f0, { noise: probe.noise });
-  const { entries } = refineColumn(evaluate, x, f0, j, fd.steps[j], [0], fd.noise, 2 ** -52, probe.noise);
+  const random = rng(7);
+  const ec = estimateNoise(evaluate, [x], f0, random);
+  const fit = fitNoise(evaluate, [x], f0, random, { span: FLOAT64_BASE_STEP });
+  const floor = 2 ** -52 * Math.abs(f0[0]);
+  const sigma = Float64Array.of(Math.max(ec.sigma[0], fit.sigma[0], floor));
+  const accepted = Float64Array.of(ec.inform[0] === 1 ? Math.max(ec.sigma[0], floor) : floor);
+  const fd = fdJacobian(evaluate, x, f0, { noise: sigma });
+  const { entries } = refineColumn(evaluate, x, f0, j, fd.steps[j], [0], fd.noise, { epsilon: 2 ** -52, kinkNoise: accepted });
   expect(Array.from(x)).toEqual(point); // restored exactly
   return entries[0];
 }

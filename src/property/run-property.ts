@@ -62,6 +62,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let skipped = 0;
   let maxRelError = 0;
   let sensitivity: number | undefined;
+  let missProbability: number | undefined;
   // The first failing input (before shrinking) is larger, so it often carries more evidence for a hint.
   let firstFailure: Diagnosis[] | undefined;
   const property = fc.property(spec.inputs, (inputs) => {
@@ -75,6 +76,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     if (v.status === 'pass') {
       maxRelError = Math.max(maxRelError, v.maxRelError);
       if (v.sensitivity !== undefined) sensitivity = Math.max(sensitivity ?? 0, v.sensitivity);
+      if (v.fast?.missProbability !== undefined) missProbability = Math.max(missProbability ?? 0, v.fast.missProbability);
       return true;
     }
     if (v.status === 'fail' && firstFailure === undefined) firstFailure = v.diagnoses;
@@ -96,7 +98,9 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     maxRelError,
   };
   if (!details.failed) {
-    return { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    const pass: CheckResult = { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    if (missProbability !== undefined) pass.missProbability = missProbability;
+    return pass;
   }
   if (details.counterexample === null) {
     // Every input was skipped (a kink everywhere), or the run was interrupted.
