@@ -80,12 +80,13 @@ describe('bad functions: a verdict for that spec, the others still run, the repo
       },
     ],
     ['mutates-input.mjs', { 'f mutates its input': ['error', /^f mutated its input x\[0\]$/] }],
+    ['exits.mjs', { 'f exits the process': ['error', /^f threw: called process\.exit\(3\) \(at fixtures\/bad\/exits\.mjs:\d+:\d+\)$/] }],
     ['nondeterministic.mjs', { 'f is nondeterministic': ['error', /^f is nondeterministic: two calls at the same input differ by /] }],
   ];
   for (const [module, bad] of cases) {
     test(module, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'gradproof-bad-'));
-      const run = await gradproof(['check', `fixtures/bad/${module}`, '--runs', '10', '--seed', '5', '--format', 'json', '--report-dir', dir]);
+      const run = await gradproof(['check', `fixtures/bad/${module}`, '--runs', '10', '--seed', '5', '--workers', '1', '--format', 'json', '--report-dir', dir]);
       expect(run.code).toBe(1);
       expect(run.stderr).not.toMatch(STACK_LINE);
       const report = JSON.parse(readFileSync(join(dir, 'gradproof.json'), 'utf8')) as Report;

@@ -16,6 +16,14 @@ export interface WorkerTask {
 
 const loaded = new Map<string, Promise<CheckSpec>>();
 
+// User code that calls process.exit would end this worker and leave its check to time out: make it a throw instead.
+function exitAsThrow(code?: number | string | null): never {
+  const error = new Error(`called process.exit(${code ?? ''})`);
+  Error.captureStackTrace(error, exitAsThrow); // the first frame is the caller's
+  throw error;
+}
+process.exit = exitAsThrow as typeof process.exit;
+
 /** Loads (once per worker and origin) and runs one check; a check that cannot be loaded is an `error` result. */
 export default async function runCheckInWorker(task: WorkerTask): Promise<CheckResult> {
   const key = JSON.stringify(task.origin);
