@@ -18,7 +18,11 @@ export function value(constraints: ValueConstraints = {}): fc.Arbitrary<number> 
   const min = constraints.min ?? -3;
   const max = constraints.max ?? 3;
   if (!(min <= max)) throw new RangeError(`gradproof value: min ${min} > max ${max}`);
-  const base = fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  // Readable values: six significant digits, and magnitudes below 1e-6 (subnormals, 5e-324, which fast-check
+  // favours while shrinking) become 0 — finite differences cannot resolve them, and reports stay legible.
+  const base = fc
+    .double({ min, max, noNaN: true, noDefaultInfinity: true })
+    .map((v) => (Math.abs(v) < 1e-6 ? 0 : Math.min(max, Math.max(min, Number(v.toPrecision(6))))));
   const away = constraints.awayFrom;
   if (!away || away.length === 0) return base;
   const margin = constraints.margin ?? 1e-3;

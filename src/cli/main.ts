@@ -1,9 +1,8 @@
 import chalk from 'chalk';
 import { Command, InvalidArgumentError } from 'commander';
-import { join } from 'node:path';
 import { catalog } from '../catalog/index.js';
 import { runProperty } from '../property/index.js';
-import { buildReport, formatJson, formatSummaryTable, plain, writeAtomic, type Paint } from '../report/index.js';
+import { buildReport, formatConsoleReport, formatJson, parseFormats, plain, REPORT_FORMATS, writeReports, type Paint, type ReportFormat } from '../report/index.js';
 import { ExitCode } from './exit-code.js';
 import { version } from './version.js';
 
@@ -17,6 +16,7 @@ export interface RunFlags {
   filter?: string;
   reportDir: string;
   json: boolean;
+  format: ReportFormat[];
 }
 
 function intOption(name: string) {
@@ -35,6 +35,14 @@ function numberOption(name: string) {
   };
 }
 
+function formatsOption(v: string): ReportFormat[] {
+  try {
+    return parseFormats(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function paintFor(stream: NodeJS.WriteStream): Paint {
   if (!stream.isTTY || process.env.NO_COLOR) return plain;
   return { pass: chalk.green, fail: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
@@ -45,10 +53,11 @@ async function runCatalog(flags: RunFlags): Promise<number> {
   const entries = catalog.filter((e) => !flags.filter || e.spec.name.includes(flags.filter));
   const tolerance = { atol: flags.atol, rtol: flags.rtol };
   const checks = entries.map((e) => runProperty(e.spec, { runs: flags.runs, seed: flags.seed, path: flags.path, tolerance }));
-  const report = buildReport(checks, { startedAt, version, config: { command: 'catalog', runs: flags.runs, seed: flags.seed ?? null, filter: flags.filter ?? null } });
-  await writeAtomic(join(flags.reportDir, 'gradproof.json'), formatJson(report));
+  const config = { command: 'catalog', runs: flags.runs, seed: flags.seed ?? null, filter: flags.filter ?? null, atol: flags.atol ?? null, rtol: flags.rtol ?? null };
+  const report = buildReport(checks, { startedAt, version, config });
+  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
   if (flags.json) process.stdout.write(formatJson(report));
-  else process.stdout.write(formatSummaryTable(report, paintFor(process.stdout)) + `\nreport: ${join(flags.reportDir, 'gradproof.json')}\n`);
+  else if (flags.format.includes('console')) process.stdout.write(formatConsoleReport(report, paintFor(process.stdout)) + written.map((p) => `report: ${p}\n`).join(''));
   return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
 }
 
@@ -69,7 +78,8 @@ export async function main(argv: string[]): Promise<number> {
       .option('--rtol <x>', 'relative tolerance', numberOption('--rtol'))
       .option('--filter <text>', 'only checks whose name contains this text')
       .option('--report-dir <dir>', 'where reports are written', 'reports')
-      .option('--json', 'print the JSON report on stdout', false);
+      .option('--json', 'print the JSON report on stdout', false)
+      .option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(',')} (console goes to stdout)`, formatsOption, [...REPORT_FORMATS]);
   withRunOptions(program.command('catalog').description('check every definition and example of the source document')).action(async (opts: RunFlags) => {
     code = await runCatalog(opts);
   });

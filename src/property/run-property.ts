@@ -18,6 +18,19 @@ function counterexampleOf(inputs: NamedTensors, wrt: string[], v: Verdict, maxRe
     maxRelError: v.maxRelError,
     entries: v.entries,
   };
+  if (v.jacobians.length > 0) {
+    ce.outputShape = [...v.jacobians[0].outputShape];
+    let wrong = 0;
+    for (const p of v.jacobians) {
+      for (let k = 0; k < p.analytic.data.length; k++) {
+        // A NaN tolerance marks a kink, which is not counted as wrong (as in checkOnce).
+        const t = p.tolerance.data[k];
+        if (!Number.isNaN(t) && !(Math.abs(p.analytic.data[k] - p.numeric.data[k]) <= t)) wrong++;
+      }
+    }
+    ce.wrongEntries = wrong;
+    ce.totalEntries = size;
+  }
   if (size > 0 && size <= maxReportedEntries) {
     ce.jacobians = v.jacobians.map((p) => ({
       input: p.input,

@@ -22,6 +22,12 @@ export interface Counterexample {
   maxAbsError: number;
   maxRelError: number;
   entries: EntryComparison[];
+  /** Shape of f's output at the counterexample (labels entries as out[i, j]). */
+  outputShape?: number[];
+  /** How many Jacobian entries exceed their tolerance (out of `totalEntries`). */
+  wrongEntries?: number;
+  /** How many Jacobian entries were compared. */
+  totalEntries?: number;
   /** The full Jacobians, omitted when larger than the report's size budget. */
   jacobians?: JsonJacobianPair[];
 }
@@ -30,6 +36,8 @@ export interface Counterexample {
 export interface CheckResult {
   name: string;
   status: Status;
+  /** Path of the user's module the spec came from (`gradproof check`); absent for catalog checks. */
+  source?: string;
   /** Inputs checked (including those skipped as nondifferentiable). */
   runs: number;
   /** Inputs skipped because they sat at a kink. */

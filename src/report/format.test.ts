@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import type { CheckResult } from '../property/types.js';
+import { entryLabel, formatNumber, formatPair, headline, indexLabel, replayCommand, shellQuote, unflatten, worstWrongEntries } from './format.js';
+
+const failing = (over: Partial<CheckResult> = {}): CheckResult => ({
+  name: 'example-1/linear-map',
+  status: 'fail',
+  runs: 3,
+  skipped: 0,
+  seed: 42,
+  path: '2:0:1',
+  evaluations: 10,
+  durationMs: 1,
+  maxRelError: 0,
+  hints: [],
+  ...over,
+});
+
+describe('labels', () => {
+  test('a flat index becomes a row-major multi-index', () => {
+    // In a 2×3 matrix, flat 4 is row 1, column 1; in 2×3×4, flat 23 is the last entry [1,2,3].
+    expect(unflatten(4, [2, 3])).toEqual([1, 1]);
+    expect(unflatten(23, [2, 3, 4])).toEqual([1, 2, 3]);
+    expect(indexLabel('W', [2, 3], 5)).toBe('W[1,2]');
+    expect(indexLabel('s', [], 0)).toBe('s');
+    expect(indexLabel('x', undefined, 7)).toBe('x[7]');
+  });
+
+  test('an entry is labelled ∂out[i]/∂input[j] by the shapes at the counterexample', () => {
+    const ce = { inputs: { W: { shape: [2, 2], data: [0, 0, 0, 0] } }, wrt: ['W'], maxAbsError: 1, maxRelError: 1, entries: [], outputShape: [3] };
+    expect(entryLabel(ce, { input: 'W', outIndex: 2, inIndex: 2 })).toBe('∂out[2]/∂W[1,0]');
+    expect(entryLabel({ ...ce, outputShape: [] }, { input: 'W', outIndex: 0, inIndex: 1 })).toBe('∂out/∂W[0,1]');
+  });
+});
+
+describe('numbers', () => {
+  test('shows six significant digits, exponent form at the extremes', () => {
+    expect(formatNumber(1 / 3)).toBe('0.333333');
+    expect(formatNumber(-2)).toBe('-2');
+    expect(formatNumber(1.5e-9)).toBe('1.5e-9');
+    expect(formatNumber(NaN)).toBe('NaN');
+    expect(formatNumber(null)).toBe('-');
+  });
+
+  test('an analytic and a numeric value that differ are printed with enough digits to differ', () => {
+    const [a, n] = formatPair(-0.9999999963, -0.9999998938);
+    expect(a).not.toBe(n);
+    expect(Number(a)).toBeCloseTo(-0.9999999963, 8);
+    expect(formatPair(2, 2)).toEqual(['2', '2']);
+  });
+});
+
+describe('replay command', () => {
+  test('quoted words survive a POSIX shell unchanged', () => {
+    for (const word of ["it's", 'a b', '<img src=x onerror=alert(1)>', 'plain-name/1', '$HOME `x` "q"']) {
+      const echoed = execFileSync('sh', ['-c', `printf %s ${shellQuote(word)}`], { encoding: 'utf8' });
+      expect(echoed).toBe(word);
+    }
+  });
+
+  test('a catalog check replays with gradproof catalog, its seed and path', () => {
+    expect(replayCommand(failing(), { command: 'catalog' })).toBe('gradproof catalog --filter example-1/linear-map --seed 42 --path 2:0:1');
+  });
+
+  test("a user's check replays with gradproof check on its module, keeping the run's tolerances", () => {
+    const cmd = replayCommand(failing({ name: 'dense layer', source: 'specs/dense.ts' }), { command: 'check', atol: 1e-9, rtol: null });
+    expect(cmd).toBe("gradproof check specs/dense.ts --filter 'dense layer' --seed 42 --path 2:0:1 --atol 1e-9");
+  });
+
+  test('a passing check has nothing to replay', () => {
+    expect(replayCommand(failing({ status: 'pass' }))).toBeUndefined();
+  });
+});
+
+test('wrong entries are those past their tolerance, worst first', () => {
+  const e = (absError: number, tolerance: number) => ({ input: 'x', outIndex: 0, inIndex: 0, analytic: absError, numeric: 0, absError, relError: 1, errorEstimate: 0, tolerance });
+  const check = failing({ counterexample: { inputs: {}, wrt: ['x'], maxAbsError: 3, maxRelError: 1, entries: [e(3, 1), e(2, 1), e(0.5, 1)] } });
+  expect(worstWrongEntries(check).map((x) => x.absError)).toEqual([3, 2]);
+});
+
+test('the headline counts failures and errors apart', () => {
+  const sum = (failed: number, errors: number, nondifferentiable = 0) => ({ checks: 7, passed: 7 - failed - errors - nondifferentiable, failed, errors, nondifferentiable });
+  expect(headline(sum(4, 1))).toBe('4 of 7 checks failed, 1 error');
+  expect(headline(sum(0, 2))).toBe('2 errors in 7 checks');
+  expect(headline(sum(0, 0, 1))).toBe('All 7 checks passed (1 nondifferentiable)');
+});

@@ -1,0 +1,159 @@
+import type { Diagnosis, EntryComparison } from '../check/types.js';
+import type { CheckResult, Counterexample } from '../property/types.js';
+import type { Report } from './model.js';
+
+/** A number for a person: up to 6 significant digits, exponent form for very large or small magnitudes. */
+export function formatNumber(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '-';
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e6) return String(Number(x.toPrecision(6)));
+  return x.toExponential(5).replace(/\.?0+e/, 'e');
+}
+
+/** A number with `digits` significant digits (exponent form for very large or small magnitudes). */
+function withDigits(x: number, digits: number): string {
+  if (x === 0 || !Number.isFinite(x)) return formatNumber(x);
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e6) return String(Number(x.toPrecision(digits)));
+  return x.toExponential(digits - 1).replace(/\.?0+e/, 'e');
+}
+
+/**
+ * An analytic and a numeric value side by side, with enough significant digits (6 to 17) to show that they
+ * differ when they do: `-0.99999990` vs `-0.99999980`, not `-1` vs `-1`.
+ */
+export function formatPair(a: number, n: number): [string, string] {
+  if (a === n || !Number.isFinite(a) || !Number.isFinite(n)) return [formatNumber(a), formatNumber(n)];
+  for (let digits = 6; digits < 17; digits++) {
+    const pa = withDigits(a, digits);
+    const pn = withDigits(n, digits);
+    if (pa !== pn) return [pa, pn];
+  }
+  return [withDigits(a, 17), withDigits(n, 17)];
+}
+
+/** An error figure: two significant digits in exponent form, '-' when absent. */
+export function formatError(x: number | null | undefined): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '-';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return x === 0 ? '0' : x.toExponential(1);
+}
+
+/** Row-major multi-index of a flat index into a tensor of the given shape. */
+export function unflatten(flat: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d];
+    idx[d] = n > 0 ? rest % n : 0;
+    rest = n > 0 ? Math.floor(rest / n) : 0;
+  }
+  return idx;
+}
+
+/** An entry of a named tensor, e.g. `W[1,0]`; a scalar is just its name; an unknown shape gives the flat index. */
+export function indexLabel(name: string, shape: readonly number[] | undefined, flat: number): string {
+  if (shape === undefined) return `${name}[${flat}]`;
+  if (shape.length === 0) return name;
+  return `${name}[${unflatten(flat, shape).join(',')}]`;
+}
+
+/** A range of entries of a named tensor, e.g. `W[0,0]…W[0,3]`; one entry when first equals last. */
+export function rangeLabel(name: string, shape: readonly number[] | undefined, first: number, last: number): string {
+  return first === last ? indexLabel(name, shape, first) : `${indexLabel(name, shape, first)}…${indexLabel(name, shape, last)}`;
+}
+
+/** Shape of f's output at the counterexample, when the report knows it. */
+export function outputShapeOf(ce: Counterexample | undefined): number[] | undefined {
+  return ce?.outputShape ?? ce?.jacobians?.[0]?.outputShape;
+}
+
+/** Shape of a differentiated input at the counterexample, when the report knows it. */
+export function inputShapeOf(ce: Counterexample | undefined, input: string): number[] | undefined {
+  return ce?.jacobians?.find((p) => p.input === input)?.inputShape ?? ce?.inputs[input]?.shape;
+}
+
+/** The Jacobian entry an entry comparison is about, e.g. `∂out[2]/∂W[1,0]`. */
+export function entryLabel(ce: Counterexample | undefined, e: Pick<EntryComparison, 'input' | 'outIndex' | 'inIndex'>): string {
+  return `∂${indexLabel('out', outputShapeOf(ce), e.outIndex)}/∂${indexLabel(e.input, inputShapeOf(ce, e.input), e.inIndex)}`;
+}
+
+/** A shape for a person: `2×3`, `scalar` for shape []. */
+export function shapeText(shape: readonly number[]): string {
+  return shape.length === 0 ? 'scalar' : shape.join('×');
+}
+
+/** The entries that exceed their tolerance, worst first, at most `limit`. */
+export function worstWrongEntries(check: CheckResult, limit = 5): EntryComparison[] {
+  const entries = check.counterexample?.entries ?? [];
+  // A NaN error reads back from JSON as null: it counts as wrong.
+  return entries.filter((e) => typeof e.absError !== 'number' || !(e.absError <= e.tolerance)).slice(0, limit);
+}
+
+/**
+ * The hints of a check with their evidence; a detail that only repeats the check's message (as for a shape
+ * mismatch) or the hint's name is dropped.
+ */
+export function diagnosesOf(check: CheckResult): Diagnosis[] {
+  const ds = check.diagnoses && check.diagnoses.length > 0 ? check.diagnoses : check.hints.map((hint) => ({ hint, detail: '' }));
+  return ds.map((d) => (d.detail === check.message || d.detail === d.hint ? { ...d, detail: '' } : d));
+}
+
+/** One hint for a person, e.g. `scaled — analytic = 2 × numeric`. */
+export function hintText(d: Diagnosis): string {
+  return d.detail && d.detail !== d.hint ? `${d.hint} — ${d.detail}` : d.hint;
+}
+
+/** A word quoted for a POSIX shell when it needs quoting. */
+export function shellQuote(word: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that replays a check's counterexample, e.g.
+ * `gradproof check specs.ts --filter 'dense layer' --seed 42 --path 3:1`; undefined for a passing check.
+ */
+export function replayCommand(check: CheckResult, config: Report['config'] = {}): string | undefined {
+  if (check.status === 'pass') return undefined;
+  const words = ['gradproof'];
+  const modules = Array.isArray(config.modules) ? config.modules.filter((m): m is string => typeof m === 'string') : [];
+  if (check.source !== undefined) words.push('check', shellQuote(check.source));
+  else if (config.command === 'check') words.push('check', modules.length === 1 ? shellQuote(modules[0]) : '<module>');
+  else words.push('catalog');
+  words.push('--filter', shellQuote(check.name), '--seed', String(check.seed));
+  if (check.path !== undefined) words.push('--path', shellQuote(check.path));
+  for (const flag of ['atol', 'rtol'] as const) {
+    const v = config[flag];
+    if (typeof v === 'number') words.push(`--${flag}`, String(v));
+  }
+  if (config.float32 === true || config.precision === 'float32') words.push('--float32');
+  return words.join(' ');
+}
+
+/** One line saying what went wrong in a check that did not pass (naming its hints unless `withHints` is false). */
+export function failureSummary(check: CheckResult, withHints = true): string {
+  const ce = check.counterexample;
+  if (check.status === 'fail' && ce && ce.entries.length > 0) {
+    const worst = worstWrongEntries(check, 1)[0] ?? ce.entries[0];
+    const count = ce.wrongEntries !== undefined && ce.totalEntries !== undefined ? `${ce.wrongEntries} of ${ce.totalEntries} Jacobian entries wrong; ` : '';
+    const hints = withHints ? diagnosesOf(check).map((d) => d.hint) : [];
+    const [a, n] = formatPair(worst.analytic, worst.numeric);
+    return `${count}worst ${entryLabel(ce, worst)}: analytic ${a}, numeric ${n} (max abs err ${formatError(ce.maxAbsError)}, max rel err ${formatError(ce.maxRelError)})${hints.length > 0 ? `; hint: ${hints.join(', ')}` : ''}`;
+  }
+  if (check.message) return check.message;
+  return check.status === 'fail' ? 'the derivative does not match the finite differences' : check.status;
+}
+
+/** The outcome of a run in a few words, e.g. `4 of 7 checks failed, 1 error` or `All 7 checks passed`. */
+export function headline(summary: Report['summary']): string {
+  const s = summary;
+  if (s.failed + s.errors === 0) return `${s.checks === 1 ? 'The check' : `All ${s.checks} checks`} passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
+  const parts: string[] = [];
+  if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
+  if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}${s.failed === 0 ? ` in ${s.checks} checks` : ''}`);
+  return parts.join(', ');
+}
