@@ -172,3 +172,41 @@ describe('checkOnce', () => {
     });
   });
 });
+
+describe('checkOnce with a noise floor from the spec', () => {
+  // f(x) = (3 + c·x) − 3 in float32: the intermediate 3 + c·x is rounded to a multiple of ulp(3) = 2^-22, so for a
+  // small c, f is flat (exactly 0) over every finite-difference step while its true derivative is c.
+  const cancelling = (c: number, derivative: number, noiseFloor?: number): CheckSpec => ({
+    name: 'cancellation',
+    inputs: none,
+    precision: 'float32',
+    f: ({ x }) => scalar(Math.fround(Math.fround(3 + Math.fround(c * x.data[0])) - 3)),
+    gradient: () => vec([derivative]),
+    ...(noiseFloor === undefined ? {} : { noiseFloor: () => noiseFloor }),
+  });
+  // The rounding of the intermediate 3: half an ulp, 2^-24 · 3 (unit roundoff times its magnitude).
+  const floor = 2 ** -24 * 3;
+
+  test('without it, a true derivative below what f can resolve fails against a flat finite difference', () => {
+    expect(checkOnce(cancelling(1e-9, 1e-9), { x: vec([0.5]) }).status).toBe('fail');
+  });
+
+  test('with it, the flat finite difference is held to the noise the intermediates carry, and passes', () => {
+    const v = checkOnce(cancelling(1e-9, 1e-9, floor), { x: vec([0.5]) });
+    expect(v.status).toBe('pass');
+    // The tolerance covers at least the Richardson noise of that floor at the step 2^-5: 3 · 1.9 · floor / 2^-5.
+    expect(v.entries[0].tolerance).toBeGreaterThan((3 * 1.9 * floor) / 2 ** -5);
+    expect(v.evaluations).toBeGreaterThan(0);
+  });
+
+  test('a derivative off by 2× still fails when f resolves it, floor or not', () => {
+    // c = 1: f(x) = x up to float32 rounding, derivative 1; the analytic 2 is wrong.
+    const v = checkOnce(cancelling(1, 2, floor), { x: vec([0.5]) });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toContain('scaled');
+  });
+
+  test('a noise floor that is not a finite number ≥ 0 is an error verdict', () => {
+    expect(checkOnce(cancelling(1, 1, NaN), { x: vec([0.5]) })).toMatchObject({ status: 'error', message: 'noiseFloor returned NaN, expected a finite number ≥ 0' });
+  });
+});

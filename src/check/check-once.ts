@@ -106,6 +106,12 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
     const dmut = findMutation(snapshot, working);
     if (dmut) throw new UserCodeError(`${derivativeKind(s)} mutated its input ${dmut}`);
 
+    let noiseFloor = 0;
+    if (s.noiseFloor) {
+      evaluations++;
+      noiseFloor = callUser('noiseFloor', () => s.noiseFloor!(working));
+      if (!(noiseFloor >= 0 && Number.isFinite(noiseFloor))) throw new UserCodeError(`noiseFloor returned ${String(noiseFloor)}, expected a finite number ≥ 0`);
+    }
     const baseStep = precision === 'float32' ? FLOAT32_BASE_STEP : FLOAT64_BASE_STEP;
     const epsilon = precision === 'float32' ? 2 ** -23 : 2 ** -52;
     const all: EntryComparison[] = [];
@@ -131,7 +137,7 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
         }
         return out.data;
       };
-      const fd = fdJacobian(evaluate, buffer, f0.data, { baseStep, epsilon, tiny: precision === 'float32' ? 2 ** -126 : 2 ** -1022 });
+      const fd = fdJacobian(evaluate, buffer, f0.data, { baseStep, epsilon, tiny: precision === 'float32' ? 2 ** -126 : 2 ** -1022, noiseFloor });
       const fmut = findMutation(snapshot, working, working);
       if (fmut) throw new UserCodeError(`f mutated its input ${fmut} during finite differences`);
       const A = analytic[name];

@@ -47,6 +47,12 @@ export interface CheckSpec<I extends NamedTensors = NamedTensors> extends Deriva
   tolerance?: Partial<Tolerance>;
   /** @defaultValue 'float64' */
   precision?: Precision;
+  /**
+   * The absolute noise (one standard deviation) of f's computed values at these inputs, where the spec knows more
+   * than f's outputs show: a value computed by cancellation carries the rounding of its largest intermediates (the
+   * TF.js adapter reads it off them). Finite differences never assume less noise than this. @defaultValue none
+   */
+  noiseFloor?: (inputs: I) => number;
 }
 
 /** The name of the derivative form a spec uses. */

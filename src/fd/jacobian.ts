@@ -14,6 +14,8 @@ export interface FdOptions {
   epsilon?: number;
   /** Smallest normal number of that precision: values below it carry underflow noise. @defaultValue 2^-1022 */
   tiny?: number;
+  /** Noise of f's values known from elsewhere (e.g. its intermediates): the noise estimate never goes below it. @defaultValue 0 */
+  noiseFloor?: number;
 }
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
@@ -104,7 +106,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
 
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    noise[i] = Math.max(pooledNoise(d4sq, i, cols), eps * maxAbs[i], tiny);
+    noise[i] = Math.max(pooledNoise(d4sq, i, cols), eps * maxAbs[i], tiny, options.noiseFloor ?? 0);
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
