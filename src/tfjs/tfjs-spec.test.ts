@@ -89,6 +89,28 @@ describe('tfjsSpec', () => {
   });
 });
 
+describe('tfjsSpec noise floor', () => {
+  test('is the float32 unit roundoff times the largest intermediate f creates', () => {
+    // f(x) = (x + 1000) − 1000 at x = 0.5: the intermediate 1000.5 is the largest magnitude.
+    const spec = tfjsSpec({ name: 'cancel', inputs: { x: [1] }, f: ({ x }) => tf.sub(tf.add(x, 1000), 1000) });
+    expect(spec.noiseFloor!({ x: vec([0.5]) })).toBe(2 ** -24 * 1000.5);
+  });
+
+  test('leaves out infinities, such as a −∞ mask before a softmax', () => {
+    const spec = tfjsSpec({ name: 'masked', inputs: { x: [2] }, f: ({ x }) => tf.softmax(tf.add(x, tf.tensor1d([0, -Infinity]))) });
+    expect(spec.noiseFloor!({ x: vec([-2, 0.5]) })).toBe(2 ** -24 * 2);
+  });
+
+  test('lets a confident cross-entropy pass where its float32 value is exactly 0 and its gradient is not', () => {
+    // r = [20, 0], y = [1, 0]: J = log(1 + e^-20) ≈ 2.1e-9 rounds to 0 against r₀ = 20, but ∂J/∂r = ŷ − y ≈ [−2.1e-9, 2.1e-9].
+    const spec = tfjsSpec({ name: 'confident', inputs: { r: [2], y: { shape: [2], oneHot: true } }, f: ({ r, y }) => tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(r)))) });
+    const at = { r: vec([20, 0]), y: vec([1, 0]) };
+    expect((spec.f(at) as { data: Float64Array }).data[0] === 0).toBe(true);
+    expect(checkOnce(spec, at).status).toBe('pass');
+    expect(checkOnce({ ...spec, noiseFloor: undefined }, at).status).toBe('fail');
+  });
+});
+
 describe('tfjsSpec errors', () => {
   const one = { x: vec([1, 2]) };
 

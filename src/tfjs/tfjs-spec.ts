@@ -43,6 +43,28 @@ export interface TfjsSpecOptions<K extends string> {
   tolerance?: Partial<Tolerance>;
 }
 
+/** Unit roundoff of float32: the largest relative error of one rounding. */
+const UNIT_ROUNDOFF = 2 ** -24;
+
+/**
+ * The largest magnitude among the float32 tensors fn creates (its inputs, intermediates and output) in the current
+ * tf.tidy scope. A value of f computed by cancellation carries their rounding, far above that of f's own magnitude
+ * (the loss −log ŷ_y = logsumexp(r) − r_y of a confident network is 1e-8 while r is 10). Infinities are left out;
+ * intermediates of a tf.tidy nested inside fn are not seen.
+ */
+function largestIntermediate(fn: () => unknown): number {
+  callTf('f', fn);
+  let largest = 0;
+  for (const t of tf.engine().state.activeScope.track) {
+    if (t.isDisposed || t.dtype !== 'float32') continue;
+    for (const v of t.dataSync() as Float32Array) {
+      const a = Math.abs(v);
+      if (a > largest && a !== Infinity) largest = a; // ±Infinity (a mask such as −∞ before a softmax) carries no rounding
+    }
+  }
+  return largest;
+}
+
 /** Runs fn inside tf.tidy, so every tf.Tensor it creates is disposed, even when it throws. */
 function tidied<T>(fn: () => T): T {
   let out: { value: T } | undefined;
@@ -128,6 +150,7 @@ export function tfjsSpec<K extends string>(options: TfjsSpecOptions<K>): CheckSp
     f: (x) => tidied(() => fromTf('f', callTf('f', () => options.f(toTfRecord(x))))),
     precision: 'float32',
   };
+  spec.noiseFloor = (x) => tidied(() => UNIT_ROUNDOFF * largestIntermediate(() => options.f(toTfRecord(x))));
   if (wrt) spec.wrt = wrt;
   if (options.tolerance) spec.tolerance = options.tolerance;
 
