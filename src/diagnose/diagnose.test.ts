@@ -81,6 +81,23 @@ describe('diagnose', () => {
     expect(v.diagnoses[0].count).toBe(3);
   });
 
+  test('flags a missing mask on a one-unit layer, its agreeing entries being in another input', () => {
+    // f(b, c) = 2·ReLU(b) + c at b = −1: ∂f/∂b = 0 (masked), ∂f/∂c = 1. The gradient forgets the mask: ∂f/∂b = 2.
+    const oneUnit: CheckSpec = {
+      name: 'one-unit',
+      inputs: none,
+      f: ({ b, c }) => scalar(2 * Math.max(0, b.data[0]) + c.data[0]),
+      gradient: () => ({ b: tensor([1], [2]), c: tensor([1], [1]) }),
+    };
+    const v = run(oneUnit, { b: tensor([1], [-1]), c: tensor([1], [0.5]) });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['mask']);
+    expect(v.diagnoses[0]).toMatchObject({ count: 1 });
+    // With nothing agreeing anywhere, a derivative that is wrong everywhere is not called a mask.
+    const alone: CheckSpec = { name: 'alone', inputs: none, f: ({ b }) => scalar(2 * Math.max(0, b.data[0])), gradient: () => tensor([1], [2]) };
+    expect(run(alone, { b: tensor([1], [-1]) }).hints).toEqual([]);
+  });
+
   test('flags a single wrong entry with wrong-entries and count 1', () => {
     const v = run(
       linear((W) => {
