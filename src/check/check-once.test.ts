@@ -210,3 +210,24 @@ describe('checkOnce with a noise floor from the spec', () => {
     expect(checkOnce(cancelling(1, 1, NaN), { x: vec([0.5]) })).toMatchObject({ status: 'error', message: 'noiseFloor returned NaN, expected a finite number ≥ 0' });
   });
 });
+
+describe('checkOnce at a kink too small for float32 to see at the finest steps', () => {
+  // f(x) = 3 + 0.013·ReLU(x − d) in float32, checked at x = 0 with analytic slope 0 (x is left of the kink at d).
+  // The base step is 2^-5, the ladder goes to 2^-11 ≈ 4.9e-4. At the finest step the one-sided gap of the jump,
+  // at most 0.013, is below the float32 roundoff of |f| ≈ 3 over that step (20 · 2^-23 · 3 / 2^-11 ≈ 0.015).
+  const shifted = (d: number): CheckSpec => ({
+    name: 'float32 kink',
+    inputs: none,
+    precision: 'float32',
+    f: ({ x }) => scalar(Math.fround(3 + Math.fround(0.013 * Math.max(0, Math.fround(x.data[0] - d))))),
+    gradient: ({ x }) => vec([x.data[0] > d ? 0.013 : 0]),
+  });
+
+  test('a kink within the finest step (d = 3.5e-4) is nondifferentiable, not a failure', () => {
+    expect(checkOnce(shifted(3.5e-4), { x: vec([0]) }).status).toBe('nondifferentiable');
+  });
+
+  test('a kink beyond h/16 but within h/4 (d = 2^-8) leaves a smooth point whose slope 0 passes', () => {
+    expect(checkOnce(shifted(2 ** -8), { x: vec([0]) }).status).toBe('pass');
+  });
+});

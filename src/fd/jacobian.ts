@@ -197,15 +197,29 @@ export function refineColumn(
     const hLast = halfWidths[last];
     // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
     // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
+    // From the coarsest level down, count the levels that hold the gap (above roundoff, within a factor 2 of every
+    // coarser one): a kink at x holds it at the jump; a kink at distance d holds it while the step exceeds d.
     let lo = Infinity;
     let hi = 0;
-    let aboveRoundoff = true;
-    gaps.forEach((g, level) => {
-      lo = Math.min(lo, g[r]);
-      hi = Math.max(hi, g[r]);
-      if (!(g[r] > (20 * epsilon * scales[level][r]) / halfWidths[level])) aboveRoundoff = false;
-    });
-    const kink = aboveRoundoff && lo >= 0.5 * hi;
+    let held = 0;
+    let dropped = false;
+    for (let level = 0; level < gaps.length; level++) {
+      const g = gaps[level][r];
+      const roundoff = (epsilon * scales[level][r]) / halfWidths[level];
+      if (g > 20 * roundoff && Math.min(lo, g) >= 0.5 * Math.max(hi, g)) {
+        lo = Math.min(lo, g);
+        hi = Math.max(hi, g);
+        held++;
+        continue;
+      }
+      // The gap fell to under half, at a step whose roundoff could not have hidden half of it: the step no longer
+      // reaches the kink. Otherwise (in float32 a small jump drowns at the finest steps) the ladder cannot tell.
+      dropped = g < 0.5 * lo && 4 * roundoff < 0.5 * lo;
+      break;
+    }
+    // A kink when the gap holds through h/16 (the estimate below, from h/16 and h/64, would straddle it), or holds
+    // at the two coarsest steps and the next one cannot show it gone.
+    const kink = held >= 3 || (held === 2 && !dropped);
     const est = richardson(diffs[last - 1][r], diffs[last][r], 4);
     const rNoise = (16 / 15) * Math.SQRT1_2 * (noise[i] / hLast);
     return { row: i, kink, value: est.value, error: est.error + NOISE_SIGMAS * rNoise };
