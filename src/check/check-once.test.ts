@@ -227,6 +227,22 @@ describe('checkOnce at a kink too small for float32 to see at the finest steps',
     expect(checkOnce(shifted(3.5e-4), { x: vec([0]) }).status).toBe('nondifferentiable');
   });
 
+  test('a kink at x whose gap a curvature halves at the coarsest step is still a kink', () => {
+    // f(x) = 0.016·ReLU(x) − 0.3·ReLU(x)² at x = 0: the one-sided gap at step s is 0.016 − 0.3·s, which is 0.0066 at
+    // s = 2^-5 and tends to the jump 0.016 as s shrinks (0.0137, 0.0154, 0.0159 down the ladder).
+    const curved: CheckSpec = {
+      name: 'curved kink',
+      inputs: none,
+      precision: 'float32',
+      f: ({ x }) => {
+        const r = Math.max(0, x.data[0]);
+        return scalar(Math.fround(Math.fround(0.016 * r) - Math.fround(0.3 * Math.fround(r * r))));
+      },
+      gradient: () => vec([0]),
+    };
+    expect(checkOnce(curved, { x: vec([0]) }).status).toBe('nondifferentiable');
+  });
+
   test('a kink beyond h/16 but within h/4 (d = 2^-8) leaves a smooth point whose slope 0 passes', () => {
     expect(checkOnce(shifted(2 ** -8), { x: vec([0]) }).status).toBe('pass');
   });

@@ -158,7 +158,7 @@ export function checkOnce<I extends NamedTensors>(spec: CheckSpec<I>, inputs: I,
         }
       }
       for (const [j, rows] of toRefine) {
-        const r = refineColumn(evaluate, buffer, f0.data, j, fd.steps[j], rows, fd.noise, epsilon);
+        const r = refineColumn(evaluate, buffer, f0.data, j, fd.steps[j], rows, fd.noise, epsilon, noiseFloor);
         for (const e of r.entries) {
           const k = e.row * inSize + j;
           if (e.kink) {

@@ -163,6 +163,7 @@ export function refineColumn(
   rowsToRefine: readonly number[],
   noise: Float64Array,
   epsilon: number = 2 ** -52,
+  noiseFloor = 0,
 ): { entries: RefinedEntry[]; evaluations: number } {
   const xj = x[j];
   const levels = [h, h / 4, h / 16, h / 64];
@@ -197,29 +198,29 @@ export function refineColumn(
     const hLast = halfWidths[last];
     // The one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h shrinks like h for smooth f and grows like 1/h for
     // rounding noise; a kink at x holds it at the jump in slope, the same at every step of the ladder.
-    // From the coarsest level down, count the levels that hold the gap (above roundoff, within a factor 2 of every
-    // coarser one): a kink at x holds it at the jump; a kink at distance d holds it while the step exceeds d.
-    let lo = Infinity;
-    let hi = 0;
-    let held = 0;
-    let dropped = false;
-    for (let level = 0; level < gaps.length; level++) {
-      const g = gaps[level][r];
-      const roundoff = (epsilon * scales[level][r]) / halfWidths[level];
-      if (g > 20 * roundoff && Math.min(lo, g) >= 0.5 * Math.max(hi, g)) {
-        lo = Math.min(lo, g);
-        hi = Math.max(hi, g);
-        held++;
-        continue;
+    // Only levels whose gap stands above roundoff (and the noise floor) say anything; in float32 a small jump
+    // drowns at the finest steps. Smooth f: the gap falls 4× per level. A kink within the step: it tends to the
+    // jump (a curvature term may add to or take from it at the coarse steps).
+    const roundoff = (level: number): number => Math.max(epsilon * scales[level][r], noiseFloor) / halfWidths[level];
+    const resolved: number[] = [];
+    for (let level = 0; level < gaps.length; level++) if (gaps[level][r] > 20 * roundoff(level)) resolved.push(level);
+    let kink = false;
+    if (resolved.length >= 2) {
+      const first = resolved[0];
+      const last = resolved[resolved.length - 1];
+      const g = (level: number): number => gaps[level][r];
+      if (last - first >= 2) {
+        // Over two or more levels a smooth gap falls to 1/16 or less; one still at a tenth of the largest straddles a kink.
+        kink = g(last) >= 0.1 * Math.max(...resolved.map(g));
+      } else {
+        // Two neighbouring levels: a kink if the gap holds, unless the next step shows it gone (a drop roundoff
+        // could not have hidden) — the step no longer reaches the kink.
+        const held = Math.min(g(first), g(last));
+        const next = last + 1;
+        const dropped = next < gaps.length && g(next) < 0.5 * held && 4 * roundoff(next) < 0.5 * held;
+        kink = g(last) >= 0.5 * g(first) && !dropped;
       }
-      // The gap fell to under half, at a step whose roundoff could not have hidden half of it: the step no longer
-      // reaches the kink. Otherwise (in float32 a small jump drowns at the finest steps) the ladder cannot tell.
-      dropped = g < 0.5 * lo && 4 * roundoff < 0.5 * lo;
-      break;
     }
-    // A kink when the gap holds through h/16 (the estimate below, from h/16 and h/64, would straddle it), or holds
-    // at the two coarsest steps and the next one cannot show it gone.
-    const kink = held >= 3 || (held === 2 && !dropped);
     const est = richardson(diffs[last - 1][r], diffs[last][r], 4);
     const rNoise = (16 / 15) * Math.SQRT1_2 * (noise[i] / hLast);
     return { row: i, kink, value: est.value, error: est.error + NOISE_SIGMAS * rNoise };
