@@ -5,7 +5,7 @@ const jsonFile = process.env.GRADPROOF_VITEST_JSON;
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'properties/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 120_000,
     reporters: jsonFile ? ['default', 'json'] : ['default'],
     outputFile: jsonFile ? { json: jsonFile } : undefined,
