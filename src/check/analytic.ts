@@ -1,4 +1,4 @@
-import { formatShape, isTensor, shapeEquals, sizeOf, zeros, type Tensor } from '../tensor/index.js';
+import { formatShape, isTensor, shapeEquals, sizeOf, type Tensor } from '../tensor/index.js';
 import { Matrix } from 'ml-matrix';
 import { asTensor, assertFinite, callUser, ShapeMismatch, UserCodeError } from './user-call.js';
 import type { CheckSpec, DerivativeKind, DerivativeResult, NamedTensors, Tangents } from './types.js';
@@ -28,7 +28,7 @@ function isBareTensorLike(value: unknown): boolean {
 }
 
 /** Reads the per-input tensors out of a derivative's result (a bare tensor is allowed for one input). */
-function perInput(what: string, result: DerivativeResult, wrt: readonly string[]): Record<string, Tensor> {
+export function perInput(what: string, result: DerivativeResult, wrt: readonly string[]): Record<string, Tensor> {
   if (wrt.length === 1 && isBareTensorLike(result)) return { [wrt[0]]: asTensor(what, result) };
   if (typeof result !== 'object' || result === null || isBareTensorLike(result)) {
     throw new UserCodeError(`${what} returned ${Array.isArray(result) ? 'an array' : typeof result}, expected a record by input name (${wrt.join(', ')})`);
@@ -43,7 +43,7 @@ function perInput(what: string, result: DerivativeResult, wrt: readonly string[]
 }
 
 /** Checks that a derivative shaped like an input has that shape; a transposed matrix shape is a mismatch with a hint. */
-function expectInputShape(what: string, t: Tensor, inShape: readonly number[]): void {
+export function expectInputShape(what: string, t: Tensor, inShape: readonly number[]): void {
   if (shapeEquals(t.shape, inShape)) return;
   const n = sizeOf(inShape);
   const isVector = inShape.length <= 1 || inShape.filter((d) => d !== 1).length <= 1;
@@ -55,80 +55,175 @@ function expectInputShape(what: string, t: Tensor, inShape: readonly number[]): 
   );
 }
 
+/**
+ * The analytic derivative of a spec at one input, asked the questions the finite differences can answer: J·w, uᵀJ and
+ * single columns, from whichever form the spec gives, each call's result checked for shape and finiteness.
+ */
+export interface AnalyticOracle {
+  readonly kind: DerivativeKind;
+  /** J·w over all differentiated inputs (w flat, one array per input); absent for the vjp form. */
+  readonly jvp?: (w: readonly Float64Array[]) => Float64Array;
+  /** uᵀJ, one flat array per differentiated input; absent for the jvp form. */
+  readonly vjp?: (u: Float64Array) => Float64Array[];
+  /** Column j of input b's Jacobian; absent for the vjp form. */
+  readonly column?: (b: number, j: number) => Float64Array;
+  /** The full Jacobians ([outSize, inSize] per input), when the form hands them over whole (jacobian, gradient). */
+  readonly full?: Float64Array[];
+  /** Derivative calls made so far. */
+  readonly calls: number;
+}
+
+/** Builds the analytic oracle of a spec at the given inputs; `label` names the derivative in messages. */
+export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: readonly string[], outShape: readonly number[], label?: string): AnalyticOracle {
+  const kind = derivativeKind(spec);
+  const name = label ?? kind;
+  const outSize = sizeOf(outShape);
+  const sizes = wrt.map((n) => inputs[n].data.length);
+  let calls = 0;
+
+  if (kind === 'jacobian' || kind === 'gradient') {
+    const full = kind === 'jacobian' ? wholeJacobian(spec, inputs, wrt, outShape, name) : wholeGradient(spec, inputs, wrt, outShape, name);
+    calls = 1;
+    return {
+      kind,
+      full,
+      calls,
+      jvp: (w) => {
+        const out = new Float64Array(outSize);
+        full.forEach((J, b) => {
+          const n = sizes[b];
+          for (let i = 0; i < outSize; i++) {
+            let s = 0;
+            for (let j = 0; j < n; j++) s += J[i * n + j] * w[b][j];
+            out[i] += s;
+          }
+        });
+        return out;
+      },
+      vjp: (u) =>
+        full.map((J, b) => {
+          const n = sizes[b];
+          const g = new Float64Array(n);
+          for (let i = 0; i < outSize; i++) {
+            if (u[i] === 0) continue;
+            for (let j = 0; j < n; j++) g[j] += u[i] * J[i * n + j];
+          }
+          return g;
+        }),
+      column: (b, j) => {
+        const n = sizes[b];
+        const c = new Float64Array(outSize);
+        for (let i = 0; i < outSize; i++) c[i] = full[b][i * n + j];
+        return c;
+      },
+    };
+  }
+
+  if (kind === 'vjp') {
+    const oracle = {
+      kind,
+      calls: 0,
+      vjp: (u: Float64Array): Float64Array[] => {
+        const cot = { shape: [...outShape], data: Float64Array.from(u) };
+        const res = perInput(name, callUser(name, () => spec.vjp!(inputs, cot)), wrt);
+        oracle.calls++;
+        return wrt.map((w) => {
+          expectInputShape(`${name} for "${w}"`, res[w], inputs[w].shape);
+          assertFinite(`${name} for "${w}"`, res[w]);
+          return Float64Array.from(res[w].data);
+        });
+      },
+    };
+    return oracle;
+  }
+
+  const oracle = {
+    kind,
+    calls: 0,
+    jvp: (w: readonly Float64Array[]): Float64Array => {
+      const tangents: Record<string, Tensor> = {};
+      wrt.forEach((n, b) => (tangents[n] = { shape: [...inputs[n].shape], data: Float64Array.from(w[b]) }));
+      const arg: Tangents = wrt.length === 1 ? Object.assign({ shape: tangents[wrt[0]].shape, data: tangents[wrt[0]].data }, tangents) : tangents;
+      const out = asTensor(name, callUser(name, () => spec.jvp!(inputs, arg)));
+      oracle.calls++;
+      if (!shapeEquals(out.shape, outShape) && !(out.data.length === outSize && out.shape.filter((d) => d !== 1).length <= 1 && outShape.filter((d) => d !== 1).length <= 1)) {
+        throw new ShapeMismatch(`${name} returned shape ${formatShape(out.shape)}, expected f's output shape ${formatShape(outShape)}`, ['shape-mismatch']);
+      }
+      assertFinite(name, out);
+      return Float64Array.from(out.data);
+    },
+    column: (b: number, j: number): Float64Array => {
+      const w = sizes.map((n) => new Float64Array(n));
+      w[b][j] = 1;
+      return oracle.jvp(w);
+    },
+  };
+  return oracle;
+}
+
+function wholeJacobian(spec: CheckSpec, inputs: NamedTensors, wrt: readonly string[], outShape: readonly number[], label: string): Float64Array[] {
+  const outSize = sizeOf(outShape);
+  const res = perInput(label, callUser(label, () => spec.jacobian!(inputs)), wrt);
+  return wrt.map((name) => {
+    const t = res[name];
+    const inShape = inputs[name].shape;
+    const inSize = sizeOf(inShape);
+    const ok =
+      shapeEquals(t.shape, [outSize, inSize]) ||
+      shapeEquals(t.shape, [...outShape, ...inShape]) ||
+      (outSize === 1 && t.data.length === inSize && t.shape.filter((d) => d !== 1).length <= 1);
+    if (!ok) {
+      const transposed = t.shape.length === 2 && t.shape[0] === inSize && t.shape[1] === outSize && inSize !== outSize;
+      throw new ShapeMismatch(
+        `${label} for "${name}" has shape ${formatShape(t.shape)}, expected ${formatShape([outSize, inSize])} (numerator layout: outputs down, inputs across)${transposed ? '; it is the transpose' : ''}`,
+        transposed ? ['shape-mismatch', 'transposed'] : ['shape-mismatch'],
+      );
+    }
+    assertFinite(`${label} for "${name}"`, t);
+    return Float64Array.from(t.data);
+  });
+}
+
+function wholeGradient(spec: CheckSpec, inputs: NamedTensors, wrt: readonly string[], outShape: readonly number[], label: string): Float64Array[] {
+  if (sizeOf(outShape) !== 1) throw new UserCodeError(`the gradient form needs a scalar f, but f returned shape ${formatShape(outShape)}`);
+  const res = perInput(label, callUser(label, () => spec.gradient!(inputs)), wrt);
+  return wrt.map((name) => {
+    expectInputShape(`${label} for "${name}"`, res[name], inputs[name].shape);
+    assertFinite(`${label} for "${name}"`, res[name]);
+    return Float64Array.from(res[name].data);
+  });
+}
+
 /** The analytic Jacobians (flat, [outSize, inSize] per input) built from whichever form the spec gives. */
 export function analyticJacobians(
   spec: CheckSpec,
   inputs: NamedTensors,
   wrt: readonly string[],
   outShape: readonly number[],
+  label?: string,
 ): { jacobians: Record<string, Float64Array>; calls: number } {
-  const kind = derivativeKind(spec);
+  const oracle = analyticOracle(spec, inputs, wrt, outShape, label);
   const outSize = sizeOf(outShape);
-  const jac: Record<string, Float64Array> = {};
-  for (const name of wrt) jac[name] = new Float64Array(outSize * inputs[name].data.length);
-  let calls = 0;
-
-  if (kind === 'jacobian') {
-    const res = perInput('jacobian', callUser('jacobian', () => spec.jacobian!(inputs)), wrt);
-    calls++;
-    for (const name of wrt) {
-      const t = res[name];
-      const inShape = inputs[name].shape;
-      const inSize = sizeOf(inShape);
-      const ok =
-        shapeEquals(t.shape, [outSize, inSize]) ||
-        shapeEquals(t.shape, [...outShape, ...inShape]) ||
-        (outSize === 1 && t.data.length === inSize && t.shape.filter((d) => d !== 1).length <= 1);
-      if (!ok) {
-        const transposed = t.shape.length === 2 && t.shape[0] === inSize && t.shape[1] === outSize && inSize !== outSize;
-        throw new ShapeMismatch(
-          `jacobian for "${name}" has shape ${formatShape(t.shape)}, expected ${formatShape([outSize, inSize])} (numerator layout: outputs down, inputs across)${transposed ? '; it is the transpose' : ''}`,
-          transposed ? ['shape-mismatch', 'transposed'] : ['shape-mismatch'],
-        );
+  const sizes = wrt.map((n) => inputs[n].data.length);
+  let full = oracle.full;
+  if (!full) {
+    full = sizes.map((n) => new Float64Array(outSize * n));
+    if (oracle.vjp) {
+      for (let i = 0; i < outSize; i++) {
+        const u = new Float64Array(outSize);
+        u[i] = 1;
+        oracle.vjp(u).forEach((row, b) => full![b].set(row, i * sizes[b]));
       }
-      assertFinite(`jacobian for "${name}"`, t);
-      jac[name].set(t.data);
-    }
-  } else if (kind === 'gradient') {
-    if (outSize !== 1) throw new UserCodeError(`the gradient form needs a scalar f, but f returned shape ${formatShape(outShape)}`);
-    const res = perInput('gradient', callUser('gradient', () => spec.gradient!(inputs)), wrt);
-    calls++;
-    for (const name of wrt) {
-      expectInputShape(`gradient for "${name}"`, res[name], inputs[name].shape);
-      assertFinite(`gradient for "${name}"`, res[name]);
-      jac[name].set(res[name].data);
-    }
-  } else if (kind === 'vjp') {
-    for (let i = 0; i < outSize; i++) {
-      const cot = zeros(outShape);
-      cot.data[i] = 1;
-      const res = perInput('vjp', callUser('vjp', () => spec.vjp!(inputs, cot)), wrt);
-      calls++;
-      for (const name of wrt) {
-        expectInputShape(`vjp for "${name}"`, res[name], inputs[name].shape);
-        assertFinite(`vjp for "${name}"`, res[name]);
-        jac[name].set(res[name].data, i * res[name].data.length);
-      }
-    }
-  } else {
-    for (const name of wrt) {
-      const inShape = inputs[name].shape;
-      const inSize = sizeOf(inShape);
-      for (let j = 0; j < inSize; j++) {
-        const tangents: Record<string, Tensor> = {};
-        for (const other of wrt) tangents[other] = zeros(inputs[other].shape);
-        tangents[name].data[j] = 1;
-        const arg: Tangents = wrt.length === 1 ? Object.assign({ shape: tangents[name].shape, data: tangents[name].data }, tangents) : tangents;
-        const out = asTensor('jvp', callUser('jvp', () => spec.jvp!(inputs, arg)));
-        calls++;
-        if (!shapeEquals(out.shape, outShape) && !(out.data.length === outSize && out.shape.filter((d) => d !== 1).length <= 1 && outShape.filter((d) => d !== 1).length <= 1)) {
-          throw new ShapeMismatch(`jvp returned shape ${formatShape(out.shape)}, expected f's output shape ${formatShape(outShape)}`, ['shape-mismatch']);
+    } else {
+      sizes.forEach((n, b) => {
+        for (let j = 0; j < n; j++) {
+          const c = oracle.column!(b, j);
+          for (let i = 0; i < outSize; i++) full![b][i * n + j] = c[i];
         }
-        assertFinite('jvp', out);
-        const J = jac[name];
-        for (let i = 0; i < outSize; i++) J[i * inSize + j] = out.data[i];
-      }
+      });
     }
   }
-  return { jacobians: jac, calls };
+  const jacobians: Record<string, Float64Array> = {};
+  wrt.forEach((n, b) => (jacobians[n] = full![b]));
+  return { jacobians, calls: oracle.calls };
 }

@@ -20,6 +20,20 @@ const smooth: CheckSpec = {
 };
 
 describe('checkOnce', () => {
+  test('noise stirred by one differentiated input covers an entry of another that f cannot resolve', () => {
+    // r = 0.45·(b0 + 1e-290·w) − 0.45·b1 at b0 = b1 = 0.001: ∂r/∂w = 4.5e-291, swallowed by the rounding of b0 + …
+    // (ulp 2e-19). Moving w alone shows a constant f; moving b too shows the rounding that the finite difference of w
+    // is subject to. (The network of Example 5 meets this where two hidden units cancel.)
+    const spec: CheckSpec = {
+      name: 'absorbed',
+      inputs: none,
+      wrt: ['w', 'b'],
+      f: ({ w, b }) => vec([0.45 * (b.data[0] + 1e-290 * w.data[0]) - 0.45 * b.data[1]]),
+      jacobian: () => ({ w: tensor([1, 1], [0.45e-290]), b: tensor([1, 2], [0.45, -0.45]) }),
+    };
+    expect(checkOnce(spec, { w: vec([0.7]), b: vec([0.001, 0.001]) }).status).toBe('pass');
+  });
+
   test('passes a correct Jacobian and states its sensitivity', () => {
     const v = checkOnce(smooth, { x: vec([0.4, -1.1]) });
     expect(v.status).toBe('pass');

@@ -14,7 +14,7 @@ export type Tangents = NamedTensors & Partial<Tensor>;
 export interface Tolerance {
   /** Absolute tolerance. @defaultValue 0 */
   atol: number;
-  /** Relative tolerance, against max(|analytic|, |numeric|). @defaultValue 1e-7 (float64), 1e-4 (float32) */
+  /** Relative tolerance, against max(|analytic|, |numeric|). @defaultValue 1e-7 (float64), 1e-5 (float32) */
   rtol: number;
 }
 
@@ -33,8 +33,19 @@ export interface DerivativeForms<I extends NamedTensors = NamedTensors> {
   jvp?: (inputs: I, tangents: Tangents) => TensorLike;
 }
 
+/** Second derivatives of a scalar f, checked against finite differences of the spec's own (analytic) gradient. */
+export interface SecondOrderForms<I extends NamedTensors = NamedTensors> {
+  /**
+   * Scalar f only: the Hessian over the differentiated inputs, flattened and concatenated in `wrt` order, as an
+   * [N, N] tensor (for one input also [...shape, ...shape]).
+   */
+  hessian?: (inputs: I) => TensorLike;
+  /** Scalar f only: the Hessian-vector product, tangents by input name in, one tensor per input (shaped like it) out. */
+  hvp?: (inputs: I, tangents: Tangents) => DerivativeResult;
+}
+
 /** Everything needed to check one derivative. */
-export interface CheckSpec<I extends NamedTensors = NamedTensors> extends DerivativeForms<I> {
+export interface CheckSpec<I extends NamedTensors = NamedTensors> extends DerivativeForms<I>, SecondOrderForms<I> {
   /** Name, e.g. 'example-5/backprop-vjp'. */
   name: string;
   /** A fast-check arbitrary of named input tensors. */
@@ -92,6 +103,8 @@ export interface EntryComparison {
   errorEstimate: number;
   /** The threshold the absolute error was held to. */
   tolerance: number;
+  /** 2 for an entry of the Hessian (a second-order check); absent for first order. */
+  order?: 2;
 }
 
 /** Analytic and finite-difference Jacobians of one input, both [outSize, inSize]. */
@@ -105,6 +118,36 @@ export interface JacobianPair {
   errorEstimate: Tensor;
   /** Per-entry tolerance (NaN where the entry sits at a kink). */
   tolerance: Tensor;
+}
+
+/** What the Taylor test said about one Jacobian column (see src/fd/taylor.ts). */
+export interface TaylorSummary {
+  /** The differentiated input and the entry of it the test moved. */
+  input: string;
+  inIndex: number;
+  /** Fitted log–log slope of the analytic remainder: about 2 when the analytic column is right, 1 when wrong (NaN: buried in noise). */
+  slope: number;
+  /** The same slope for the finite-difference column. */
+  numericSlope: number;
+  /** Steps in the fit. */
+  points: number;
+  /** confirmed: the analytic column is wrong; refuted: the finite differences were; inconclusive: the test cannot tell. */
+  outcome: 'confirmed' | 'refuted' | 'inconclusive';
+  /** Function evaluations the test spent. */
+  evaluations: number;
+}
+
+/** What fast (directional) mode did at one input. */
+export interface FastModeSummary {
+  /** Random probes compared (each one directional derivative J·v, and uᵀJ·v for a vjp). */
+  probes: number;
+  /**
+   * The probability, over the random probes, that probes like these miss a single-entry error as large as the
+   * reported sensitivity (on a pass).
+   */
+  missProbability?: number;
+  /** Evaluations spent localizing a failing probe (bisection over input blocks, then the columns it led to). */
+  localizationEvaluations: number;
 }
 
 /** The result of checking one spec at one input. */
@@ -130,8 +173,14 @@ export interface Verdict {
   derivativeCalls: number;
   /** Entries found to sit at a kink. */
   kinks: number;
-  /** Both Jacobians per differentiated input (kept for diagnosis and reports). */
+  /** Both Jacobians per differentiated input (kept for diagnosis and reports; in fast mode only the columns it examined). */
   jacobians: JacobianPair[];
+  /** The Taylor test's reading, when it was asked to confirm a failure (noisy or float32 functions). */
+  taylor?: TaylorSummary;
+  /** Fast mode's probes and their miss probability. */
+  fast?: FastModeSummary;
+  /** The second-order check (hessian or hvp against finite differences of the gradient), when the spec asks for one. */
+  secondOrder?: Verdict;
 }
 
 /** How one check is run. */
@@ -142,4 +191,14 @@ export interface CheckOptions {
   precision?: Precision;
   /** How many of the worst entries a verdict keeps. @defaultValue 10 */
   maxEntries?: number;
+  /**
+   * full: every Jacobian entry against Richardson central differences (4 evaluations per input entry); fast: a few
+   * random directional derivatives (about 4 evaluations per probe, whatever the input size), bisecting to the wrong
+   * entries when a probe fails. @defaultValue 'full'
+   */
+  mode?: 'full' | 'fast';
+  /** Fast mode: number of random probes. @defaultValue 4 */
+  probes?: number;
+  /** Fast mode: the miss probability at which the reported sensitivity is stated. @defaultValue 1e-3 */
+  missProbability?: number;
 }

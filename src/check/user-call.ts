@@ -23,7 +23,14 @@ export function firstFrame(error: unknown): string {
   const line = error.stack.split('\n').find((l) => /^\s+at /.test(l));
   if (!line) return '';
   const m = /\(([^()]+)\)\s*$/.exec(line) ?? /at (.+)$/.exec(line);
-  return m ? m[1].trim() : '';
+  if (!m) return '';
+  // file:///abs/spec.ts?tsx-namespace=…:7:8 (a module loaded through tsx) reads as spec.ts:7:8 from here.
+  const frame = m[1].trim().replace(/\?[^:?]*(?=:\d+:\d+$)/, '');
+  const file = /^file:\/\/(.*?)(:\d+:\d+)$/.exec(frame);
+  if (!file) return frame;
+  const path = decodeURIComponent(file[1]);
+  const cwd = process.cwd() + '/';
+  return (path.startsWith(cwd) ? path.slice(cwd.length) : path) + file[2];
 }
 
 /** Calls user code, turning a throw into a UserCodeError that names what was called. */

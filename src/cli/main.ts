@@ -1,95 +1,90 @@
-import chalk from 'chalk';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { prepareCatalog, prepareModules } from '../api/prepare.js';
 import { catalog } from '../catalog/index.js';
-import { runProperty } from '../property/index.js';
-import { buildReport, formatConsoleReport, formatJson, parseFormats, plain, REPORT_FORMATS, writeReports, type Paint, type ReportFormat } from '../report/index.js';
+import { ModuleLoadError, SpecError } from '../spec/spec-error.js';
 import { ExitCode } from './exit-code.js';
+import { addRunOptions, type RunFlags } from './options.js';
+import { processIo, type CliIo } from './progress.js';
+import { runCommand } from './run-command.js';
+import { UsageError } from './usage-error.js';
 import { version } from './version.js';
 
-/** Options shared by the commands that run checks. */
-export interface RunFlags {
-  runs: number;
-  seed?: number;
-  path?: string;
-  atol?: number;
-  rtol?: number;
-  filter?: string;
-  reportDir: string;
-  json: boolean;
-  format: ReportFormat[];
+export type { RunFlags } from './options.js';
+
+/** The catalog's entries as a list (for `gradproof catalog --list`). */
+export function catalogList(): { name: string; section: string; title: string; mutants: string[] }[] {
+  return catalog.map((e) => ({ name: e.spec.name, section: e.section, title: e.title, mutants: e.mutants.map((m) => m.name) }));
 }
 
-function intOption(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${v}"`);
-    return n;
-  };
-}
-
-function numberOption(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${v}"`);
-    return n;
-  };
-}
-
-function formatsOption(v: string): ReportFormat[] {
-  try {
-    return parseFormats(v);
-  } catch (e) {
-    throw new InvalidArgumentError((e as Error).message);
+function printCatalogList(json: boolean, io: CliIo): number {
+  const list = catalogList();
+  if (json) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+  else {
+    const width = Math.max(...list.map((e) => e.name.length));
+    for (const e of list) io.stdout.write(`${e.name.padEnd(width)}  ${e.section}: ${e.title}${e.mutants.length ? `  (${e.mutants.length} mutants)` : ''}\n`);
   }
+  return ExitCode.Pass;
 }
 
-function paintFor(stream: NodeJS.WriteStream): Paint {
-  if (!stream.isTTY || process.env.NO_COLOR) return plain;
-  return { pass: chalk.green, fail: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
-}
-
-async function runCatalog(flags: RunFlags): Promise<number> {
-  const startedAt = new Date();
-  const entries = catalog.filter((e) => !flags.filter || e.spec.name.includes(flags.filter));
-  const tolerance = { atol: flags.atol, rtol: flags.rtol };
-  const checks = entries.map((e) => runProperty(e.spec, { runs: flags.runs, seed: flags.seed, path: flags.path, tolerance }));
-  const config = { command: 'catalog', runs: flags.runs, seed: flags.seed ?? null, filter: flags.filter ?? null, atol: flags.atol ?? null, rtol: flags.rtol ?? null };
-  const report = buildReport(checks, { startedAt, version, config });
-  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
-  if (flags.json) process.stdout.write(formatJson(report));
-  else if (flags.format.includes('console')) process.stdout.write(formatConsoleReport(report, paintFor(process.stdout)) + written.map((p) => `report: ${p}\n`).join(''));
-  return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
+/** Writes an error on one line (its stack, and its cause's, with --debug) and returns exit code 2. */
+function usageFailure(error: Error, debug: boolean, io: CliIo): number {
+  io.stderr.write(`${error.message.split('\n')[0]}\n`);
+  if (debug) {
+    io.stderr.write(`${error.stack ?? ''}\n`);
+    if (error.cause instanceof Error) io.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
+  }
+  return ExitCode.Usage;
 }
 
 /** Runs the gradproof command with the given arguments and resolves to its exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let code: number = ExitCode.Pass;
   const program = new Command('gradproof')
     .description('Checks analytic derivatives against finite differences on random shapes and values.')
     .version(version)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  const withRunOptions = (cmd: Command) =>
-    cmd
-      .option('--runs <n>', 'random inputs per check', intOption('--runs'), 100)
-      .option('--seed <n>', 'fast-check seed (replay)', (v) => Number.parseInt(v, 10))
-      .option('--path <path>', 'fast-check path of a counterexample (replay, with --seed)')
-      .option('--atol <x>', 'absolute tolerance', numberOption('--atol'))
-      .option('--rtol <x>', 'relative tolerance', numberOption('--rtol'))
-      .option('--filter <text>', 'only checks whose name contains this text')
-      .option('--report-dir <dir>', 'where reports are written', 'reports')
-      .option('--json', 'print the JSON report on stdout', false)
-      .option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(',')} (console goes to stdout)`, formatsOption, [...REPORT_FORMATS]);
-  withRunOptions(program.command('catalog').description('check every definition and example of the source document')).action(async (opts: RunFlags) => {
-    code = await runCatalog(opts);
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showSuggestionAfterError()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every check passed, 1 a discrepancy (or an error in a checked function) was found,\n' +
+        '2 bad usage, a module that cannot be loaded, or an invalid spec.',
+    );
+  addRunOptions(
+    program
+      .command('check')
+      .description("check the specs that the user's .ts/.mts/.js/.mjs modules export")
+      .argument('<module...>', 'spec modules (default export: a spec or an array of specs; named exports that are specs count too)'),
+  ).action(async (modules: string[], opts: RunFlags) => {
+    const { checks, errors } = await prepareModules(modules);
+    if (errors.length > 0) {
+      for (const e of errors) io.stderr.write(`${e.message}\n`);
+      code = ExitCode.Usage;
+      return;
+    }
+    code = await runCommand({ command: 'check', modules }, checks, opts, io);
   });
+  addRunOptions(
+    program
+      .command('catalog')
+      .description('check every definition and example of the source document')
+      .option('--list', 'list the catalog entries instead of checking them (with --json: as JSON)', false),
+  ).action(async (opts: RunFlags & { list: boolean }) => {
+    code = opts.list ? printCatalogList(opts.json, io) : await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io);
+  });
+
+  const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
-    const err = e as { code?: string; exitCode?: number; message?: string };
+    const err = e as { code?: string; message?: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Pass;
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return ExitCode.Usage;
-    throw e;
+    if (e instanceof UsageError || e instanceof ModuleLoadError || e instanceof SpecError) return usageFailure(e, debug, io);
+    const error = e instanceof Error ? e : new Error(String(e));
+    io.stderr.write(`gradproof: internal error: ${error.message.split('\n')[0]}${debug ? '' : ' (run with --debug for the stack trace)'}\n`);
+    if (debug) io.stderr.write(`${error.stack ?? ''}\n`);
+    return ExitCode.Usage;
   }
   return code;
 }

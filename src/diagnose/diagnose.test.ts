@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { checkOnce } from '../check/check-once.js';
 import type { CheckSpec, NamedTensors } from '../check/types.js';
 import { scalar, tensor, type Tensor } from '../tensor/index.js';
-import { formatFactor } from './index.js';
+import { diagnose, formatFactor } from './index.js';
 
 const none = fc.constant({}) as fc.Arbitrary<NamedTensors>;
 // z = W x with a fixed square W (3×3) and x; ∂z/∂x = W.
@@ -81,21 +81,21 @@ describe('diagnose', () => {
     expect(v.diagnoses[0].count).toBe(3);
   });
 
-  test('flags a missing mask on a one-unit layer, its agreeing entries being in another input', () => {
-    // f(b, c) = 2·ReLU(b) + c at b = −1: ∂f/∂b = 0 (masked), ∂f/∂c = 1. The gradient forgets the mask: ∂f/∂b = 2.
-    const oneUnit: CheckSpec = {
-      name: 'one-unit',
+  test('flags a missing mask even when every unit is inactive (f does not move at all)', () => {
+    // A positive W and a negative x: every z < 0, ReLU(z) = 0 everywhere, so ∂h/∂x = 0 exactly.
+    const Wp = tensor([3, 3], [1, 2, 0.5, 3, 0.25, 1, 0.7, 1.3, 0.4]);
+    const xn = tensor([3], [-0.6, -1.1, -0.9]);
+    const relu: CheckSpec = {
+      name: 'relu-dead',
       inputs: none,
-      f: ({ b, c }) => scalar(2 * Math.max(0, b.data[0]) + c.data[0]),
-      gradient: () => ({ b: tensor([1], [2]), c: tensor([1], [1]) }),
+      wrt: ['x'],
+      f: ({ W, x }) => tensor([3], Array.from(matvec(W, x).data, (z) => Math.max(0, z))),
+      jacobian: ({ W }) => W,
     };
-    const v = run(oneUnit, { b: tensor([1], [-1]), c: tensor([1], [0.5]) });
-    expect(v.status).toBe('fail');
+    const v = run(relu, { W: Wp, x: xn });
+    const z = matvec(Wp, xn).data;
+    expect(Array.from(z).every((v) => v < 0)).toBe(true);
     expect(v.hints).toEqual(['mask']);
-    expect(v.diagnoses[0]).toMatchObject({ count: 1 });
-    // With nothing agreeing anywhere, a derivative that is wrong everywhere is not called a mask.
-    const alone: CheckSpec = { name: 'alone', inputs: none, f: ({ b }) => scalar(2 * Math.max(0, b.data[0])), gradient: () => tensor([1], [2]) };
-    expect(run(alone, { b: tensor([1], [-1]) }).hints).toEqual([]);
   });
 
   test('flags a single wrong entry with wrong-entries and count 1', () => {
@@ -123,6 +123,23 @@ describe('diagnose', () => {
     const v = run(linear(() => garbage));
     expect(v.status).toBe('fail');
     expect(v.hints).toEqual([]);
+  });
+
+  test('a float32 finite difference off a simple factor by more than 1e-6 but within its tolerance still snaps to it', () => {
+    // One entry: analytic −1 against a float32 numeric 1.0000013 with tolerance 1e-4 — the factor −0.9999987 is −1
+    // within the tolerance (|−1 − (−1)·1.0000013| = 1.3e-6 ≤ 2e-4), so the hint is sign-flipped, not nothing.
+    const pair = (a: number, n: number, tol: number) => ({
+      input: 'x',
+      inputShape: [1],
+      outputShape: [1],
+      analytic: tensor([1, 1], [a]),
+      numeric: tensor([1, 1], [n]),
+      errorEstimate: tensor([1, 1], [tol / 2]),
+      tolerance: tensor([1, 1], [tol]),
+    });
+    expect(diagnose([pair(-1, 1.0000013, 1e-4)]).map((d) => d.hint)).toEqual(['sign-flipped']);
+    // The same entry with a tolerance far below the gap to −1 is one number, not a recognisable multiple.
+    expect(diagnose([pair(-1, 1.0000013, 1e-9)])).toEqual([]);
   });
 
   test('formats simple factors as fractions', () => {

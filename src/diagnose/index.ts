@@ -82,8 +82,11 @@ function scaled(f: Flat): Diagnosis | undefined {
   }
   if (nn === 0 || count === 0) return undefined;
   let c = an / nn;
-  // Snap to a simple factor when it fits as well: a single entry cannot tell 2.0000001 from 2.
-  const nice = [-1, ...NICE_FACTORS].find((q) => Math.abs(c - q) <= 1e-6 * Math.abs(q));
+  // Snap to a simple factor when it fits as well: a single entry cannot tell 2.0000001 from 2, nor a float32
+  // finite difference −1.0000013 from −1 (the nearest simple factor that holds within every entry's tolerance).
+  const nice = [-1, ...NICE_FACTORS]
+    .sort((p, q) => Math.abs(c - p) - Math.abs(c - q))
+    .find((q) => Math.abs(c - q) <= 1e-6 * Math.abs(q) || holds(f, (k) => q * f.n[k]));
   if (nice !== undefined) c = nice;
   if (Math.abs(c - 1) < 1e-6) return undefined;
   if (count === 1 && nice === undefined) return undefined; // one entry: any number is "a multiple"
@@ -92,12 +95,8 @@ function scaled(f: Flat): Diagnosis | undefined {
   return { hint: 'scaled', detail: `the derivative for ${f.pair.input} is off by a constant factor: analytic = ${formatFactor(c)} × numeric`, factor: c };
 }
 
-/**
- * The wrong entries are exactly where one side is zero and the other is not (a missing or extra mask), and some
- * clearly nonzero entry agrees, in this input or another: a one-unit layer is wholly masked in its own inputs, while
- * the inputs past the mask (the next layer's bias) show that the rest of the derivative is right.
- */
-function mask(f: Flat, bad: number[], agreeingElsewhere: number): Diagnosis | undefined {
+/** The wrong entries are exactly where one side is zero and the other is not (a missing or extra mask). */
+function mask(f: Flat, bad: number[]): Diagnosis | undefined {
   if (bad.length === 0) return undefined;
   let missing = 0;
   for (const k of bad) {
@@ -106,18 +105,16 @@ function mask(f: Flat, bad: number[], agreeingElsewhere: number): Diagnosis | un
     if (nZero === aZero) return undefined;
     if (nZero) missing++;
   }
-  if (agreeingEntries(f) + agreeingElsewhere === 0) return undefined;
-  const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
-  return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
-}
-
-/** Entries that are clearly nonzero on the numeric side and agree with the analytic one. */
-function agreeingEntries(f: Flat): number {
   let agreeing = 0;
   for (let k = 0; k < f.a.length; k++) {
     if (!Number.isNaN(f.tol[k]) && Math.abs(f.n[k]) > f.tol[k] && Math.abs(f.a[k] - f.n[k]) <= f.tol[k]) agreeing++;
   }
-  return agreeing;
+  // Without agreeing entries the pattern still stands when f does not move at all where the analytic claims it
+  // does (numeric exactly 0): the hallmark of an inactive ReLU unit, even when every unit is inactive.
+  const exactlyIndependent = bad.every((k) => f.n[k] === 0);
+  if (agreeing === 0 && !exactlyIndependent) return undefined;
+  const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
+  return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
 }
 
 /** A few isolated entries are wrong and the rest agree. */
@@ -136,16 +133,12 @@ function wrongEntries(f: Flat, bad: number[]): Diagnosis | undefined {
 /** Names the likely mistake behind a failing comparison; empty when the evidence supports none. */
 export function diagnose(pairs: readonly JacobianPair[]): Diagnosis[] {
   const out: Diagnosis[] = [];
-  const flats = pairs.map((pair): Flat => {
+  for (const pair of pairs) {
     const [rows, cols] = pair.analytic.shape;
-    return { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair };
-  });
-  const agreeing = flats.map(agreeingEntries);
-  const total = agreeing.reduce((s, v) => s + v, 0);
-  for (const [p, f] of flats.entries()) {
+    const f: Flat = { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair };
     const bad = failing(f);
     if (bad.length === 0) continue;
-    const d = transposed(f) ?? scaled(f) ?? mask(f, bad, total - agreeing[p]) ?? wrongEntries(f, bad);
+    const d = transposed(f) ?? scaled(f) ?? mask(f, bad) ?? wrongEntries(f, bad);
     if (d) out.push(d);
   }
   // One hint per kind: keep the first diagnosis of each.

@@ -46,6 +46,7 @@ describe('central differences and Richardson extrapolation', () => {
         expect(Math.abs(fd.value[i * 3 + j] - expected)).toBeLessThanOrEqual(Math.max(fd.error[i * 3 + j], 1e-300));
       }
     }
+    // 4 per column: the noise of f is measured by the check, and only when an entry asks for it (docs/numerics.md).
     expect(fd.evaluations).toBe(12);
   });
 

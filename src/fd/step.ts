@@ -16,3 +16,15 @@ export function stencilPoints(x: number, h: number): { plus: number; minus: numb
   const minus = x - h;
   return { plus, minus, width: plus - minus };
 }
+
+/**
+ * The base relative step for a measured noise level σ_rel = (noise of f) / (scale of f): the step that balances the
+ * truncation estimate of the Richardson stencil, h²·|f'''|/24, against its noise term, 5.7·σ/h, when |f'''| is of
+ * the order of |f| (h = 1.5·(68·σ_rel)^(1/3)), rounded to a power of two and clamped to [min, max].
+ */
+export function stepFromNoise(relativeNoise: number, min: number, max: number): number {
+  if (!(relativeNoise > 0)) return min;
+  const h = 1.5 * Math.cbrt(68 * relativeNoise);
+  const p = 2 ** Math.round(Math.log2(h));
+  return Math.min(max, Math.max(min, p));
+}

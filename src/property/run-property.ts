@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { checkOnce } from '../check/check-once.js';
-import type { CheckOptions, CheckSpec, NamedTensors, Verdict } from '../check/types.js';
+import type { CheckOptions, CheckSpec, Diagnosis, HintKind, NamedTensors, Verdict } from '../check/types.js';
 import type { Tensor } from '../tensor/index.js';
 import type { CheckResult, Counterexample, JsonTensor, RunOptions } from './types.js';
 
@@ -43,6 +43,13 @@ function counterexampleOf(inputs: NamedTensors, wrt: string[], v: Verdict, maxRe
   return ce;
 }
 
+/** Hints at the shrunk counterexample, then any further ones seen at the first (larger) failing input. */
+function combineDiagnoses(shrunk: Diagnosis[], first: Diagnosis[]): { hints: HintKind[]; diagnoses: Diagnosis[] } {
+  const diagnoses = [...shrunk];
+  for (const d of first) if (!diagnoses.some((e) => e.hint === d.hint)) diagnoses.push({ ...d, detail: `${d.detail} (at the first failing input, before shrinking)` });
+  return { hints: diagnoses.map((d) => d.hint), diagnoses };
+}
+
 /**
  * Runs a spec as a fast-check property: checks the derivative at many random inputs, skips inputs at kinks,
  * and on a failure shrinks to the smallest failing input, returned with the seed and path that replay it.
@@ -55,6 +62,9 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let skipped = 0;
   let maxRelError = 0;
   let sensitivity: number | undefined;
+  let missProbability: number | undefined;
+  // The first failing input (before shrinking) is larger, so it often carries more evidence for a hint.
+  let firstFailure: Diagnosis[] | undefined;
   const property = fc.property(spec.inputs, (inputs) => {
     const v = checkOnce(spec, inputs, options);
     evaluations += v.evaluations;
@@ -66,8 +76,10 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     if (v.status === 'pass') {
       maxRelError = Math.max(maxRelError, v.maxRelError);
       if (v.sensitivity !== undefined) sensitivity = Math.max(sensitivity ?? 0, v.sensitivity);
+      if (v.fast?.missProbability !== undefined) missProbability = Math.max(missProbability ?? 0, v.fast.missProbability);
       return true;
     }
+    if (v.status === 'fail' && firstFailure === undefined) firstFailure = v.diagnoses;
     return false;
   });
   const details = fc.check(property, {
@@ -86,7 +98,9 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     maxRelError,
   };
   if (!details.failed) {
-    return { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    const pass: CheckResult = { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
+    if (missProbability !== undefined) pass.missProbability = missProbability;
+    return pass;
   }
   if (details.counterexample === null) {
     // Every input was skipped (a kink everywhere), or the run was interrupted.
@@ -109,8 +123,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     path: details.counterexamplePath ?? undefined,
     shrinks: details.numShrinks,
     counterexample: counterexampleOf(inputs, wrt, v, options.maxReportedEntries ?? 40_000),
-    hints: v.hints,
-    diagnoses: v.diagnoses,
+    ...combineDiagnoses(v.diagnoses, firstFailure ?? []),
     durationMs: performance.now() - started,
   };
   if (v.message) result.message = v.message;

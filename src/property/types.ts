@@ -51,6 +51,11 @@ export interface CheckResult {
   maxRelError: number;
   /** The largest (worst) sensitivity over the passing inputs: the smallest relative error the check is sure to flag. */
   sensitivity?: number;
+  /**
+   * Fast mode: the probability, at each input, that the random probes missed a single-entry error as large as the
+   * sensitivity (full mode's sensitivity is a certainty and leaves this out).
+   */
+  missProbability?: number;
   counterexample?: Counterexample;
   hints: HintKind[];
   /** The hints with their evidence (factor, count, one line each). */

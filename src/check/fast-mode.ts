@@ -1,0 +1,532 @@
+import { directionalDerivative, refineAlong, type DirectionalDerivative } from '../fd/directional.js';
+import { refineColumn } from '../fd/jacobian.js';
+import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
+import { gaussianVector } from '../fd/random.js';
+import { taylorOutcome, taylorTest } from '../fd/taylor.js';
+import { analyticOracle, type AnalyticOracle } from './analytic.js';
+import type { CheckContext } from './context.js';
+import { ERROR_ESTIMATE_FACTOR, baseStepFor, entryTolerance, excess, relativeError } from './full-mode.js';
+import { taylorColumn } from './taylor-confirm.js';
+import type { CheckOptions, EntryComparison, TaylorSummary, Verdict } from './types.js';
+import { UserCodeError } from './user-call.js';
+
+/** Most wrong columns a failing probe is bisected down to before fast mode stops looking for more. */
+const MAX_LOCALIZED_COLUMNS = 8;
+
+/** Analytic columns (jvp) or rows (vjp) read to bound the Jacobian's largest entry from below. */
+const SCALE_SAMPLES = 4;
+
+/** Outputs up to which a vjp column is read row by row; above it the rows are bisected too. */
+const VJP_DIRECT_ROWS = 64;
+
+/** One random probe: the numeric directional derivative along d against the analytic one. */
+interface Probe {
+  direction: Float64Array[];
+  t: number;
+  dd: DirectionalDerivative;
+  /** Cotangent u (vjp form only). */
+  u?: Float64Array;
+  /** uᵀJ from the analytic side (vjp form only), per input. */
+  g?: Float64Array[];
+  /** Analytic and numeric values compared (per output for J·v, one value for uᵀJ·v) and their tolerances. */
+  analytic: Float64Array;
+  numeric: Float64Array;
+  error: Float64Array;
+  tolerance: Float64Array;
+  /** The largest |analytic − numeric| / tolerance. */
+  worst: number;
+  /** Set when the ladder along the probe's direction finds a kink at x. */
+  kink?: boolean;
+}
+
+/** The error of uᵀ·(a vector with per-entry errors e), for a u drawn independently of the errors: see compare. */
+function combinedError(u: Float64Array, e: ArrayLike<number>): number {
+  let l1 = 0;
+  let l2 = 0;
+  for (let i = 0; i < u.length; i++) {
+    l1 += Math.abs(u[i]) * e[i];
+    l2 += (u[i] * e[i]) ** 2;
+  }
+  return Math.min(l1, 4 * Math.sqrt(l2));
+}
+
+/** The largest |analytic − numeric| / tolerance of a probe (Infinity for a NaN difference). */
+function worstExcess(p: Pick<Probe, 'analytic' | 'numeric' | 'tolerance'>): number {
+  let worst = 0;
+  p.analytic.forEach((a, i) => {
+    const d = Math.abs(a - p.numeric[i]);
+    const x = p.tolerance[i] > 0 ? d / p.tolerance[i] : d > 0 ? Infinity : 0;
+    worst = Math.max(worst, Number.isNaN(d) ? Infinity : x);
+  });
+  return worst;
+}
+
+const dot = (a: readonly Float64Array[], b: readonly Float64Array[]): number => {
+  let s = 0;
+  a.forEach((x, k) => {
+    for (let j = 0; j < x.length; j++) s += x[j] * b[k][j];
+  });
+  return s;
+};
+
+/**
+ * Fast mode: compares a few random directional derivatives, J·v (and uᵀJ·v for a vjp), finite differences along v
+ * (4 evaluations each, whatever the size of the input) against the analytic form. A failing probe is bisected over
+ * blocks of input coordinates down to the wrong columns, whose entries are then checked as full mode checks them.
+ * A pass states the error size the probes would catch and the probability that they missed one that size.
+ */
+export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdict {
+  const probes = options.probes ?? 4;
+  const target = options.missProbability ?? 1e-3;
+  if (!(Number.isInteger(probes) && probes >= 1)) throw new RangeError(`gradproof: fast mode needs probes to be a positive whole number, got ${probes}`);
+  if (!(target > 0 && target < 1)) throw new RangeError(`gradproof: missProbability must lie strictly between 0 and 1, got ${target}`);
+  const { tol, precision, outSize } = ctx;
+  const f0 = ctx.f0.data;
+  const startCalls = ctx.derivativeCalls;
+  const oracle = analyticOracle(ctx.spec, ctx.working, ctx.wrt, ctx.f0.shape, ctx.labels.derivative);
+  const syncCalls = (): void => {
+    ctx.derivativeCalls = startCalls + oracle.calls;
+    ctx.checkMutation(ctx.labels.derivative);
+  };
+  syncCalls();
+  // Two noise lines up front (ECnoise, then a fit at random offsets): every probe's tolerance rests on them.
+  const sigma = ctx.noise(2);
+  const base = baseStepFor(ctx);
+  const sizes = ctx.buffers.map((b) => b.length);
+  const offsets = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
+  const total = sizes.reduce((s, n) => s + n, 0);
+  const scales = ctx.buffers.map((buf) => buf.map((x) => Math.max(Math.abs(x), 1)));
+  const locate = (g: number): [number, number] => {
+    let b = 0;
+    while (b + 1 < sizes.length && g >= offsets[b + 1]) b++;
+    return [b, g - offsets[b]];
+  };
+
+  const measure = (direction: Float64Array[], t: number): DirectionalDerivative => {
+    const dd = directionalDerivative(() => ctx.evaluateGuarded(), ctx.buffers, direction, t, f0, sigma, { precision, kinkNoise: ctx.acceptedNoise() });
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    dd.value.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new UserCodeError(`finite differences overflowed at output index ${i} along a probe direction: ${ctx.labels.f} changes by more than the largest double across the stencil`);
+    });
+    return dd;
+  };
+
+  /** Compares one directional derivative with the analytic side (reusing the probe's uᵀJ for a vjp). */
+  const compare = (direction: Float64Array[], t: number, u?: Float64Array, g?: Float64Array[]): Probe => {
+    const dd = measure(direction, t);
+    let analytic: Float64Array;
+    let numeric: Float64Array;
+    let error: Float64Array;
+    if (oracle.jvp) {
+      analytic = oracle.jvp(dd.tangent);
+      numeric = dd.value;
+      error = dd.error;
+    } else {
+      u ??= gaussianVector(ctx.random, outSize);
+      g ??= oracle.vjp!(u);
+      analytic = Float64Array.of(dot(g, dd.tangent));
+      let n = 0;
+      for (let i = 0; i < outSize; i++) n += u[i] * dd.value[i];
+      numeric = Float64Array.of(n);
+      // uᵀe for the error vector e, |e_i| ≤ error_i, and a u drawn independently of it is N(0, ‖e‖²): four times
+      // ‖u∘error‖ bounds it but for a chance of 6e-5, far below the worst case ‖u∘error‖₁ on many outputs.
+      error = Float64Array.of(combinedError(u, dd.error));
+    }
+    syncCalls();
+    const tolerance = analytic.map((a, i) => entryTolerance(tol, a, numeric[i], error[i]));
+    const worst = worstExcess({ analytic, numeric, tolerance });
+    const probe: Probe = { direction, t, dd, analytic, numeric, error, tolerance, worst };
+    if (u) probe.u = u;
+    if (g) probe.g = g;
+    return probe;
+  };
+
+  const done: Probe[] = [];
+  for (let p = 0; p < probes; p++) {
+    const v = sizes.map((n) => gaussianVector(ctx.random, n));
+    let vmax = 0;
+    for (const x of v) for (const y of x) vmax = Math.max(vmax, Math.abs(y));
+    const direction = v.map((x, b) => x.map((y, j) => y * scales[b][j]));
+    // The largest coordinate moves base·max(|x|, 1), as in full mode.
+    done.push(compare(direction, base / (vmax || 1)));
+  }
+  const probeEvaluations = ctx.evaluations;
+  // Probes that fail, or whose one-sided differences look like a kink, are re-examined (as full mode refines
+  // entries that fail or look like a kink).
+  const suspect = (p: Probe): boolean => p.worst > 1 || p.dd.kinkSuspect.some((k, i) => k === 1 && (oracle.jvp !== undefined || p.u![i] !== 0));
+  const failing = done.filter(suspect).sort((a, b) => b.worst - a.worst);
+
+  if (failing.length === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
+
+  // A failing probe is re-examined on a ladder of smaller steps along its direction (8 evaluations): a kink at x
+  // along it means f is not differentiable there; a kink near x that the first stencil straddled, or an estimate
+  // the ladder improves on, replaces the probe's numeric side, as refinement does for an entry in full mode.
+  let kinked = 0;
+  for (const p of failing) {
+    const rows = [...p.dd.value.keys()].filter((i) => (oracle.jvp ? p.dd.kinkSuspect[i] === 1 || !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i]) : p.u![i] !== 0));
+    const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    const value = Float64Array.from(p.dd.value);
+    const error = Float64Array.from(p.dd.error);
+    let kink = false;
+    for (const e of r.entries) {
+      if (e.kink) kink = true;
+      else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - value[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+        value[e.row] = e.value;
+        error[e.row] = e.error;
+      }
+    }
+    if (kink) {
+      p.kink = true;
+      kinked++;
+      continue;
+    }
+    if (oracle.jvp) {
+      p.numeric = value;
+      p.error = error;
+    } else {
+      const u = p.u!;
+      p.numeric = Float64Array.of(value.reduce((acc, v, i) => acc + u[i] * v, 0));
+      p.error = Float64Array.of(combinedError(u, error));
+    }
+    p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
+    p.worst = worstExcess(p);
+  }
+  const smooth = failing.filter((p) => !p.kink && p.worst > 1);
+  if (smooth.length === 0) {
+    if (kinked === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
+    return {
+      status: 'nondifferentiable',
+      message: `f has a kink at the input along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}: the one-sided differences disagree at every step`,
+      hints: [],
+      diagnoses: [],
+      entries: [],
+      maxAbsError: NaN,
+      maxRelError: NaN,
+      evaluations: ctx.evaluations,
+      derivativeCalls: ctx.derivativeCalls,
+      kinks: 0,
+      jacobians: [],
+      fast: { probes, localizationEvaluations: ctx.evaluations - probeEvaluations },
+    };
+  }
+
+  // Localize: bisect the coordinates of the worst failing probe in blocks, down to single columns.
+  const probe = smooth[0];
+  const restricted = (lo: number, hi: number): Float64Array[] =>
+    probe.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= lo && offsets[b] + j < hi ? y : 0)));
+  const entries: EntryComparison[] = [];
+  let kinks = 0;
+  let taylor: TaylorSummary | undefined;
+  const refutedColumns = new Set<number>();
+  let leaves = 0;
+  let wrongColumns = 0;
+  let truncated = false;
+  const find = (lo: number, hi: number): void => {
+    if (wrongColumns >= MAX_LOCALIZED_COLUMNS || leaves >= 3 * MAX_LOCALIZED_COLUMNS) {
+      truncated = true;
+      return;
+    }
+    if (hi - lo === 1) {
+      leaves++;
+      const [b, j] = locate(lo);
+      const r = checkColumn(ctx, oracle, b, j, base * scales[b][j], sigma, syncCalls);
+      kinks += r.kinks;
+      if (r.taylor && (!taylor || taylor.outcome === 'refuted')) taylor = r.taylor;
+      if (r.taylor?.outcome === 'refuted') refutedColumns.add(lo);
+      if (r.entries.some((e) => !(e.absError <= e.tolerance))) wrongColumns++;
+      entries.push(...r.entries);
+      return;
+    }
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    const left = compare(restricted(lo, mid), probe.t, probe.u, probe.g).worst > 1;
+    if (left) {
+      find(lo, mid);
+      if (compare(restricted(mid, hi), probe.t, probe.u, probe.g).worst > 1) find(mid, hi);
+    } else {
+      // The whole block failed and its left half did not: by linearity the right half carries the error.
+      find(mid, hi);
+    }
+  };
+  find(0, total);
+
+  const wrong = entries.filter((e) => !(e.absError <= e.tolerance));
+  const fast = { probes, localizationEvaluations: ctx.evaluations - probeEvaluations };
+  const verdict: Verdict = {
+    status: wrong.length > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass',
+    hints: [],
+    diagnoses: [],
+    entries: [...wrong.sort((p, q) => excess(q) - excess(p)), ...entries.filter((e) => e.absError <= e.tolerance)].slice(0, options.maxEntries ?? 10),
+    maxAbsError: entries.reduce((m, e) => Math.max(m, e.absError), 0),
+    maxRelError: wrong.reduce((m, e) => Math.max(m, e.relError), 0),
+    evaluations: ctx.evaluations,
+    derivativeCalls: ctx.derivativeCalls,
+    kinks,
+    jacobians: [],
+    fast,
+  };
+  if (taylor) verdict.taylor = taylor;
+  if (wrong.length > 0) {
+    if (truncated) verdict.message = `fast mode stopped after localizing ${wrongColumns} wrong columns; there may be more (full mode lists them all)`;
+    return verdict;
+  }
+  if (kinks > 0) {
+    verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
+    return verdict;
+  }
+  if (refutedColumns.size > 0 && refutedColumns.size === leaves && taylor) {
+    verdict.message = `a probe disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative there`;
+    return verdict;
+  }
+  // No single entry explains the failing probe: the error is spread thinly over many entries, or the probe's own
+  // estimate was off. The Taylor test along the probe's direction decides.
+  // The Taylor ladder is held to the noise ECnoise accepted: the fit at the stencil's reach also sees kinks near x.
+  const line = probeTaylor(ctx, oracle, probe, ctx.acceptedNoise());
+  syncCalls();
+  verdict.taylor = line;
+  if (line.outcome === 'refuted') {
+    verdict.message = `probe ${done.indexOf(probe) + 1} disagreed, but no entry does and the Taylor test along it clears the analytic derivative`;
+    return verdict;
+  }
+  verdict.status = 'fail';
+  const which = oracle.jvp ? 'J·v' : 'uᵀJ·v';
+  const k = probe.analytic.findIndex((a, i) => !(Math.abs(a - probe.numeric[i]) <= probe.tolerance[i]));
+  verdict.maxAbsError = Math.abs(probe.analytic[k] - probe.numeric[k]);
+  verdict.maxRelError = relativeError(probe.analytic[k], probe.numeric[k]);
+  verdict.message = `the directional derivative ${which} of probe ${done.indexOf(probe) + 1} is ${probe.analytic[k].toPrecision(6)} analytically but ${probe.numeric[k].toPrecision(6)} by finite differences${oracle.jvp ? ` (output index ${k})` : ''}, and no single entry exceeds its tolerance: the error is spread over many entries`;
+  return verdict;
+}
+
+/** The verdict of a check whose probes all passed: the error size they would catch and the chance they missed it. */
+function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, probes: number, target: number, syncCalls: () => void): Verdict {
+  // A single-entry error δ at (i, j) moves the compared value by δ·d_j (times u_i for a vjp), d_j = s_j·N(0, 1).
+  let sMin = Infinity;
+  for (const buf of ctx.buffers) for (const x of buf) sMin = Math.min(sMin, Math.max(Math.abs(x), 1));
+  const taus = done.map((p) => p.tolerance.reduce((m, t) => Math.max(m, t), 0));
+  const within = oracle.jvp ? normalWithin : normalProductWithin;
+  const miss = (delta: number): number => taus.reduce((prod, tau) => prod * within(tau / (delta * sMin)), 1);
+  const tauMax = Math.max(...taus);
+  const tauMin = Math.min(...taus.filter((t) => t > 0), tauMax);
+  const delta = tauMax > 0 ? sizeAtMissProbability(miss, target, tauMin * 1e-3, tauMax * 1e9) : 0;
+  // The relative size is stated against a lower bound of the Jacobian's largest entry, so it never flatters: the
+  // largest analytic entry where the form hands over the whole Jacobian; else the largest entry of a few analytic
+  // columns (jvp) or rows (vjp), and the Hölder bounds |(Jd)_i| / ‖d‖₁ and |(uᵀJ)_j| / ‖u‖₁ of the probes.
+  let scale = 0;
+  if (oracle.full) {
+    for (const J of oracle.full) for (const v of J) scale = Math.max(scale, Math.abs(v));
+  } else if (oracle.jvp) {
+    for (const p of done) {
+      const l1 = p.direction.reduce((s, d) => s + d.reduce((t, y) => t + Math.abs(y), 0), 0);
+      for (const a of p.analytic) if (l1 > 0) scale = Math.max(scale, Math.abs(a) / l1);
+    }
+    for (let k = 0; k < SCALE_SAMPLES; k++) {
+      const b = Math.floor(ctx.random.uniform() * ctx.buffers.length);
+      const j = Math.floor(ctx.random.uniform() * ctx.buffers[b].length);
+      if (ctx.buffers[b].length > 0) for (const v of oracle.column!(b, j)) scale = Math.max(scale, Math.abs(v));
+    }
+  } else {
+    for (const p of done) {
+      const l1 = p.u!.reduce((s, y) => s + Math.abs(y), 0);
+      for (const g of p.g!) for (const v of g) if (l1 > 0) scale = Math.max(scale, Math.abs(v) / l1);
+    }
+    for (let k = 0; k < SCALE_SAMPLES && ctx.outSize > 0; k++) {
+      const u = new Float64Array(ctx.outSize);
+      u[Math.floor(ctx.random.uniform() * ctx.outSize)] = 1;
+      for (const g of oracle.vjp!(u)) for (const v of g) scale = Math.max(scale, Math.abs(v));
+    }
+  }
+  syncCalls();
+  const verdict: Verdict = {
+    status: 'pass',
+    hints: [],
+    diagnoses: [],
+    entries: [],
+    maxAbsError: 0,
+    maxRelError: 0,
+    evaluations: ctx.evaluations,
+    derivativeCalls: ctx.derivativeCalls,
+    kinks: 0,
+    jacobians: [],
+    fast: { probes, missProbability: target, localizationEvaluations: 0 },
+  };
+  for (const p of done) {
+    p.analytic.forEach((a, i) => {
+      const n = p.numeric[i];
+      verdict.maxAbsError = Math.max(verdict.maxAbsError, Math.abs(a - n));
+      if (Math.abs(n) > 2 * p.tolerance[i]) verdict.maxRelError = Math.max(verdict.maxRelError, relativeError(a, n));
+    });
+  }
+  // The relative part of a probe's tolerance, rtol·|J·d|, grows with the very coordinate d_j that shows an error in
+  // entry (i, j): an error only shows once it exceeds rtol·|J_ij| as well, hence the added rtol.
+  if (scale > 0 && delta > 0) verdict.sensitivity = delta / scale + ctx.tol.rtol;
+  return verdict;
+}
+
+/**
+ * Checks one column (input b, entry j) as full mode checks it: Richardson central differences at step h with the
+ * measured noise, the analytic column from the oracle, a ladder of smaller steps for failing or kink-like entries,
+ * and the Taylor test for failures on noisy functions. Returns every entry of the column (or, for a vjp with many
+ * outputs, the entries its row bisection visited).
+ */
+function checkColumn(
+  ctx: CheckContext,
+  oracle: AnalyticOracle,
+  b: number,
+  j: number,
+  h: number,
+  sigma: Float64Array,
+  syncCalls: () => void,
+): { entries: EntryComparison[]; kinks: number; taylor?: TaylorSummary } {
+  const { tol, precision, outSize } = ctx;
+  const f0 = ctx.f0.data;
+  const unit = ctx.buffers.map((buf, c) => {
+    const e = new Float64Array(buf.length);
+    if (c === b) e[j] = 1;
+    return e;
+  });
+  const dd = directionalDerivative(() => ctx.evaluateGuarded(b, j), ctx.buffers, unit, h, f0, sigma, { precision, kinkNoise: ctx.acceptedNoise() });
+  ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+  // The stored stencil realises a step a little off h: the tangent's j-th entry says by how much.
+  const stretch = dd.tangent[b][j];
+  const numeric = dd.value.map((v) => v / stretch);
+  const error = dd.error.map((e) => e / Math.abs(stretch));
+  const rows = analyticRows(ctx, oracle, b, j, numeric, error, syncCalls);
+  const entries: EntryComparison[] = [];
+  const refine: number[] = [];
+  for (const [i, a] of rows) {
+    if (!(Math.abs(a - numeric[i]) <= entryTolerance(tol, a, numeric[i], error[i])) || dd.kinkSuspect[i]) refine.push(i);
+  }
+  let kinks = 0;
+  const kink = new Set<number>();
+  if (refine.length > 0) {
+    const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, h, refine, sigma, {
+      epsilon: precision.epsilon,
+      round: precision.name === 'float32' ? precision.round : undefined,
+      kinkNoise: ctx.acceptedNoise(),
+    });
+    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    for (const e of r.entries) {
+      if (e.kink) {
+        kink.add(e.row);
+        kinks++;
+      } else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - numeric[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+        numeric[e.row] = e.value;
+        error[e.row] = e.error;
+      }
+    }
+  }
+  let taylor: TaylorSummary | undefined;
+  const failingRows = [...rows].filter(([i, a]) => !kink.has(i) && !(Math.abs(a - numeric[i]) <= entryTolerance(tol, a, numeric[i], error[i])));
+  if (failingRows.length > 0) {
+    const analytic = new Float64Array(outSize);
+    for (const [i, a] of rows) analytic[i] = a;
+    taylor = taylorColumn(ctx, b, j, analytic, numeric, ctx.acceptedNoise(), rows.size < outSize ? [...rows.keys()] : undefined);
+    syncCalls();
+  }
+  for (const [i, a] of rows) {
+    if (kink.has(i)) continue;
+    const n = numeric[i];
+    const t = entryTolerance(tol, a, n, error[i]);
+    const absError = Math.abs(a - n);
+    // A column the Taylor test cleared is held to its observed error: it does not fail.
+    const tolerance = taylor?.outcome === 'refuted' ? Math.max(t, absError) : t;
+    entries.push({ input: ctx.wrt[b], outIndex: i, inIndex: j, analytic: a, numeric: n, absError, relError: relativeError(a, n), errorEstimate: error[i], tolerance });
+  }
+  return taylor ? { entries, kinks, taylor } : { entries, kinks };
+}
+
+/**
+ * The analytic entries of column j of input b, as (row, value) pairs: the whole column where the form gives
+ * columns (or for a vjp with few outputs), else the rows a bisection over output blocks finds disagreeing with the
+ * numeric column.
+ */
+function analyticRows(
+  ctx: CheckContext,
+  oracle: AnalyticOracle,
+  b: number,
+  j: number,
+  numeric: Float64Array,
+  error: Float64Array,
+  syncCalls: () => void,
+): Map<number, number> {
+  const outSize = ctx.outSize;
+  const rows = new Map<number, number>();
+  if (oracle.column) {
+    oracle.column(b, j).forEach((a, i) => rows.set(i, a));
+    syncCalls();
+    return rows;
+  }
+  const entry = (i: number): number => {
+    const u = new Float64Array(outSize);
+    u[i] = 1;
+    return oracle.vjp!(u)[b][j];
+  };
+  if (outSize <= VJP_DIRECT_ROWS) {
+    for (let i = 0; i < outSize; i++) rows.set(i, entry(i));
+    syncCalls();
+    return rows;
+  }
+  const weights = gaussianVector(ctx.random, outSize);
+  const differs = (lo: number, hi: number): boolean => {
+    const u = new Float64Array(outSize);
+    let n = 0;
+    let e = 0;
+    for (let i = lo; i < hi; i++) {
+      u[i] = weights[i];
+      n += weights[i] * numeric[i];
+      e += Math.abs(weights[i]) * error[i];
+    }
+    const a = oracle.vjp!(u)[b][j];
+    return !(Math.abs(a - n) <= entryTolerance(ctx.tol, a, n, e));
+  };
+  const find = (lo: number, hi: number, known: boolean): void => {
+    if (rows.size >= 4 * MAX_LOCALIZED_COLUMNS) return;
+    if (!known && !differs(lo, hi)) return;
+    if (hi - lo === 1) {
+      rows.set(lo, entry(lo));
+      return;
+    }
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    const left = differs(lo, mid);
+    if (left) find(lo, mid, true);
+    find(mid, hi, !left);
+  };
+  find(0, outSize, false);
+  syncCalls();
+  return rows;
+}
+
+/**
+ * The Taylor test along a failing probe's direction, on the probe's own quantity (J·v, or uᵀJ·v for a vjp): the
+ * analytic prediction J·Δ for the displacement Δ each rung really makes, against the numeric (J·v)·h.
+ */
+function probeTaylor(ctx: CheckContext, oracle: AnalyticOracle, probe: Probe, sigma: Float64Array): TaylorSummary {
+  const origin = ctx.buffers.map((buf) => Float64Array.from(buf));
+  const round = ctx.precision.round;
+  let displacement: Float64Array[] = origin.map((o) => new Float64Array(o.length));
+  // The rung h moves the inputs by (h/κ)·d, so that no entry moves by more than h·max(|x|, 1).
+  let kappa = 0;
+  probe.direction.forEach((d, b) => d.forEach((y, j) => (kappa = Math.max(kappa, Math.abs(y) / Math.max(Math.abs(origin[b][j]), 1)))));
+  kappa ||= 1;
+  const line = {
+    move: (h: number): number => {
+      ctx.buffers.forEach((buf, b) => {
+        for (let j = 0; j < buf.length; j++) buf[j] = round(origin[b][j] + (h / kappa) * probe.direction[b][j]);
+      });
+      displacement = ctx.buffers.map((buf, b) => buf.map((x, j) => x - origin[b][j]));
+      return h / kappa;
+    },
+    restore: (): void => ctx.buffers.forEach((buf, b) => buf.set(origin[b])),
+  };
+  const u = probe.u;
+  const project = (v: Float64Array): Float64Array => (u ? Float64Array.of(v.reduce((s, y, i) => s + y * u[i], 0)) : v);
+  const analytic = (): Float64Array => (oracle.jvp ? oracle.jvp(displacement) : Float64Array.of(dot(probe.g!, displacement)));
+  // The probe's numeric value is the derivative along d: the numeric prediction for the rung is value·(h/κ).
+  const numeric = (step: number): Float64Array => probe.numeric.map((v) => v * step);
+  const noise = u ? Float64Array.of(Math.sqrt(u.reduce((s, y, i) => s + y * y * sigma[i] * sigma[i], 0))) : sigma;
+  const result = taylorTest(line, () => project(ctx.evaluateGuarded()), project(ctx.f0.data), [analytic, numeric], noise);
+  ctx.checkMutation(`${ctx.labels.f} (during the Taylor test)`);
+  const [fa, fn] = result.fits;
+  const outcome = taylorOutcome(result);
+  return { input: ctx.wrt.join(', '), inIndex: -1, slope: fa.slope, numericSlope: fn.slope, points: fa.points, outcome, evaluations: result.evaluations };
+}

@@ -1,0 +1,93 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Mode } from '../api/run-checks.js';
+import { parseFormats as parseReportFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+
+/** Which part of a deterministic split of the checks to run: shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Options shared by the commands that run checks (as commander parses them). */
+export interface RunFlags {
+  runs: number;
+  seed?: number;
+  path?: string;
+  mode: Mode;
+  atol?: number;
+  rtol?: number;
+  float32: boolean;
+  filter?: string;
+  shard?: Shard;
+  reportDir: string;
+  format: ReportFormat[];
+  json: boolean;
+  debug: boolean;
+}
+
+/** Parses a positive whole number option. */
+export function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Parses a non-negative finite number option. */
+export function nonNegative(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Parses a fast-check seed (a 32-bit whole number, possibly negative). */
+export function parseSeed(v: string): number {
+  const n = Number(v);
+  if (!/^\s*-?\d+\s*$/.test(v) || !Number.isSafeInteger(n) || n < -(2 ** 31) || n >= 2 ** 32) {
+    throw new InvalidArgumentError(`--seed must be a whole number (a 32-bit fast-check seed), got "${v}"`);
+  }
+  return n;
+}
+
+/** Parses "i/n" (1 ≤ i ≤ n). */
+export function parseShard(v: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new InvalidArgumentError(`--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/4, got "${v}"`);
+  return { index, count };
+}
+
+/** Parses a comma-separated list of report formats. */
+export function parseFormats(v: string): ReportFormat[] {
+  try {
+    return parseReportFormats(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+/** Adds the options of the commands that run checks, each with its default in the help. */
+export function addRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--runs <n>', 'random inputs per check', positiveInt('--runs'), 100)
+    .option('--seed <n>', 'fast-check seed, to replay a run (default: random, printed in the report)', parseSeed)
+    .option('--path <path>', 'fast-check path of a counterexample, to replay it with --seed (default: none)')
+    .addOption(new Option('--mode <mode>', 'full compares every Jacobian entry; fast compares directional probes').choices(['full', 'fast']).default('full'))
+    .option('--atol <x>', "absolute tolerance (default: the spec's, else 0)", nonNegative('--atol'))
+    .option('--rtol <x>', "relative tolerance (default: the spec's, else 1e-7; 1e-4 with --float32)", nonNegative('--rtol'))
+    .option('--float32', 'check as if f computes in float32 (steps, noise floor, default tolerances)', false)
+    .option('--filter <text>', 'only checks whose name contains this text (default: every check)')
+    .option('--shard <i/n>', 'run only shard i of n (checks split by index, i = 1..n) (default: 1/1)', parseShard)
+    .option('--report-dir <dir>', 'where report files are written', 'reports')
+    .addOption(
+      new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (console goes to stdout, the others to --report-dir)`)
+        .argParser(parseFormats)
+        .default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
+    )
+    .option('--json', 'print the JSON report on stdout (instead of the console summary)', false)
+    .option('--debug', 'print stack traces for errors', false);
+}

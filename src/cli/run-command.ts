@@ -1,0 +1,74 @@
+import chalk from 'chalk';
+import { AVAILABLE_MODES, randomSeed, runChecks, type PreparedCheck } from '../api/run-checks.js';
+import type { CheckResult } from '../property/index.js';
+import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
+import { ExitCode } from './exit-code.js';
+import type { RunFlags, Shard } from './options.js';
+import { createProgress, isRichStream, type CliIo } from './progress.js';
+import { UsageError } from './usage-error.js';
+import { version } from './version.js';
+
+/** What is being run, for the report's config and the replay command. */
+export interface RunTarget {
+  command: 'check' | 'catalog';
+  /** Module paths as given (check only). */
+  modules?: string[];
+}
+
+function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
+  if (!isRichStream(stream, env)) return plain;
+  return { pass: chalk.green, fail: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
+}
+
+/** The checks of one shard: check k (0-based) goes to shard (k mod n) + 1. */
+export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
+  if (!shard) return [...items];
+  return items.filter((_, k) => k % shard.count === shard.index - 1);
+}
+/** Filters, shards and runs prepared checks, writes the reports, prints the outcome; resolves to the exit code. */
+export async function runCommand(target: RunTarget, all: PreparedCheck[], flags: RunFlags, io: CliIo): Promise<number> {
+  if (flags.mode !== 'full' && !AVAILABLE_MODES.includes(flags.mode)) {
+    throw new UsageError(`gradproof: --mode ${flags.mode} is not available in this build yet (available: ${AVAILABLE_MODES.join(', ')})`);
+  }
+  if (flags.path !== undefined && flags.seed === undefined) throw new UsageError('gradproof: --path replays a counterexample only together with its --seed');
+  const filtered = flags.filter === undefined ? all : all.filter((c) => c.spec.name.includes(flags.filter!));
+  if (filtered.length === 0) {
+    throw new UsageError(`gradproof: --filter ${JSON.stringify(flags.filter)} matches none of the ${all.length} checks`);
+  }
+  const checks = shardOf(filtered, flags.shard);
+  if (checks.length === 0) io.stderr.write(`gradproof: shard ${flags.shard!.index}/${flags.shard!.count} holds none of the ${filtered.length} checks\n`);
+
+  const startedAt = new Date();
+  const seed = flags.seed ?? randomSeed();
+  const precision = flags.float32 ? 'float32' : undefined;
+  const tolerance = flags.atol !== undefined || flags.rtol !== undefined ? { atol: flags.atol, rtol: flags.rtol } : undefined;
+  const progress = createProgress(io);
+  let results: CheckResult[];
+  try {
+    results = await runChecks(checks, { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance }, progress);
+  } finally {
+    progress.stop();
+  }
+
+  const config: Record<string, unknown> = {
+    command: target.command,
+    ...(target.modules ? { modules: target.modules } : {}),
+    runs: flags.runs,
+    seed,
+    path: flags.path ?? null,
+    mode: flags.mode,
+    precision: precision ?? null,
+    atol: flags.atol ?? null,
+    rtol: flags.rtol ?? null,
+    filter: flags.filter ?? null,
+    shard: flags.shard ? `${flags.shard.index}/${flags.shard.count}` : null,
+  };
+  const report = buildReport(results, { startedAt, version, config });
+  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+
+  if (flags.json) io.stdout.write(formatJson(report));
+  else if (flags.format.includes('console')) {
+    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
+  }
+  return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
+}
