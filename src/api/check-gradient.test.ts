@@ -62,7 +62,12 @@ describe('checkGradient', () => {
     expect(result.message).toMatch(/^the check threw: no data/);
   });
 
-  test('refuses a mode this build does not have', async () => {
-    await expect(checkGradient(sinTimes, { mode: 'fast' })).rejects.toThrow('mode "fast" is not available');
+  test('runs in fast mode: the correct spec passes and the half-forgotten product rule fails', async () => {
+    expect((await checkGradient(sinTimes, { mode: 'fast', runs: 20, seed: 7 })).status).toBe('pass');
+    expect((await checkGradient(forgotten, { mode: 'fast', runs: 20, seed: 7 })).status).toBe('fail');
+  });
+
+  test('refuses a mode that does not exist', async () => {
+    await expect(checkGradient(sinTimes, { mode: 'turbo' as never })).rejects.toThrow('mode "turbo" is not available');
   });
 });

@@ -89,7 +89,6 @@ describe('main', () => {
 
   test('usage errors exit with 2 and one line', async () => {
     const cases: [string[], string][] = [
-      [['check', fixture('several.ts'), '--mode', 'fast'], 'gradproof: --mode fast is not available in this build yet (available: full)\n'],
       [['check', fixture('several.ts'), '--filter', 'nothing like it'], 'gradproof: --filter "nothing like it" matches none of the 3 checks\n'],
       [['check', fixture('several.ts'), '--path', '1:2'], 'gradproof: --path replays a counterexample only together with its --seed\n'],
       [['check', 'no/such/file.ts'], 'gradproof: cannot load no/such/file.ts: no such file\n'],
