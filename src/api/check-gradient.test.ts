@@ -62,7 +62,10 @@ describe('checkGradient', () => {
     expect(result.message).toMatch(/^the check threw: no data/);
   });
 
-  test('refuses a mode this build does not have', async () => {
-    await expect(checkGradient(sinTimes, { mode: 'fast' })).rejects.toThrow('mode "fast" is not available');
+  test('runs in fast mode: the correct gradient passes with its miss probability, the wrong one fails', async () => {
+    const pass = await checkGradient(sinTimes, { runs: 30, seed: 11, mode: 'fast' });
+    expect(pass.status).toBe('pass');
+    expect(pass.missProbability).toBe(1e-3);
+    expect((await checkGradient(forgotten, { runs: 30, seed: 11, mode: 'fast' })).status).toBe('fail');
   });
 });

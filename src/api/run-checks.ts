@@ -6,7 +6,7 @@ import { runProperty, type CheckResult, type RunOptions } from '../property/inde
 export type Mode = 'full' | 'fast';
 
 /** Modes this build can run. */
-export const AVAILABLE_MODES: readonly Mode[] = ['full'];
+export const AVAILABLE_MODES: readonly Mode[] = ['full', 'fast'];
 
 /** Options for running checks: the property run, the comparison, and the mode. */
 export interface RunCheckOptions extends RunOptions, CheckOptions {
