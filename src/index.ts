@@ -2,6 +2,7 @@ export * from './tensor/index.js';
 export * from './fd/index.js';
 export * from './check/index.js';
 export { diagnose } from './diagnose/index.js';
+export { runProperty } from './property/index.js';
 export * from './api/index.js';
 export { compileSpec, defineCheck, ModuleLoadError, SpecError, specProblems, validateSpec } from './spec/index.js';
 export type { ArbitrarySpec, DeclaredSpec, UserSpec } from './spec/index.js';

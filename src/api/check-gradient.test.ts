@@ -62,10 +62,14 @@ describe('checkGradient', () => {
     expect(result.message).toMatch(/^the check threw: no data/);
   });
 
-  test('runs in fast mode: the correct gradient passes with its miss probability, the wrong one fails', async () => {
-    const pass = await checkGradient(sinTimes, { runs: 30, seed: 11, mode: 'fast' });
+  test('runs in fast mode: the correct spec passes and the half-forgotten product rule fails', async () => {
+    const pass = await checkGradient(sinTimes, { mode: 'fast', runs: 20, seed: 7 });
     expect(pass.status).toBe('pass');
     expect(pass.missProbability).toBe(1e-3);
-    expect((await checkGradient(forgotten, { runs: 30, seed: 11, mode: 'fast' })).status).toBe('fail');
+    expect((await checkGradient(forgotten, { mode: 'fast', runs: 20, seed: 7 })).status).toBe('fail');
+  });
+
+  test('refuses a mode that does not exist', async () => {
+    await expect(checkGradient(sinTimes, { mode: 'turbo' as never })).rejects.toThrow('mode "turbo" is not available');
   });
 });

@@ -186,3 +186,78 @@ describe('checkOnce', () => {
     });
   });
 });
+
+describe('checkOnce with a noise floor from the spec', () => {
+  // f(x) = (3 + c·x) − 3 in float32: the intermediate 3 + c·x is rounded to a multiple of ulp(3) = 2^-22, so for a
+  // small c, f is flat (exactly 0) over every finite-difference step while its true derivative is c.
+  const cancelling = (c: number, derivative: number, noiseFloor?: number): CheckSpec => ({
+    name: 'cancellation',
+    inputs: none,
+    precision: 'float32',
+    f: ({ x }) => scalar(Math.fround(Math.fround(3 + Math.fround(c * x.data[0])) - 3)),
+    gradient: () => vec([derivative]),
+    ...(noiseFloor === undefined ? {} : { noiseFloor: () => noiseFloor }),
+  });
+  // The rounding of the intermediate 3: half an ulp, 2^-24 · 3 (unit roundoff times its magnitude).
+  const floor = 2 ** -24 * 3;
+
+  test('without it, a true derivative below what f can resolve fails against a flat finite difference', () => {
+    expect(checkOnce(cancelling(1e-9, 1e-9), { x: vec([0.5]) }).status).toBe('fail');
+  });
+
+  test('with it, the flat finite difference is held to the noise the intermediates carry, and passes', () => {
+    const v = checkOnce(cancelling(1e-9, 1e-9, floor), { x: vec([0.5]) });
+    expect(v.status).toBe('pass');
+    // The tolerance covers at least the Richardson noise of that floor at the step 2^-5: 3 · 1.9 · floor / 2^-5.
+    expect(v.entries[0].tolerance).toBeGreaterThan((3 * 1.9 * floor) / 2 ** -5);
+    expect(v.evaluations).toBeGreaterThan(0);
+  });
+
+  test('a derivative off by 2× still fails when f resolves it, floor or not', () => {
+    // c = 1: f(x) = x up to float32 rounding, derivative 1; the analytic 2 is wrong.
+    const v = checkOnce(cancelling(1, 2, floor), { x: vec([0.5]) });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toContain('scaled');
+  });
+
+  test('a noise floor that is not a finite number ≥ 0 is an error verdict', () => {
+    expect(checkOnce(cancelling(1, 1, NaN), { x: vec([0.5]) })).toMatchObject({ status: 'error', message: 'noiseFloor returned NaN, expected a finite number ≥ 0' });
+  });
+});
+
+describe('checkOnce at a kink too small for float32 to see at the finest steps', () => {
+  // f(x) = 3 + 0.013·ReLU(x − d) in float32, checked at x = 0 with analytic slope 0 (x is left of the kink at d).
+  // The base step is 2^-5, the ladder goes to 2^-11 ≈ 4.9e-4. At the finest step the one-sided gap of the jump,
+  // at most 0.013, is below the float32 roundoff of |f| ≈ 3 over that step (20 · 2^-23 · 3 / 2^-11 ≈ 0.015).
+  const shifted = (d: number): CheckSpec => ({
+    name: 'float32 kink',
+    inputs: none,
+    precision: 'float32',
+    f: ({ x }) => scalar(Math.fround(3 + Math.fround(0.013 * Math.max(0, Math.fround(x.data[0] - d))))),
+    gradient: ({ x }) => vec([x.data[0] > d ? 0.013 : 0]),
+  });
+
+  test('a kink within the finest step (d = 3.5e-4) is nondifferentiable, not a failure', () => {
+    expect(checkOnce(shifted(3.5e-4), { x: vec([0]) }).status).toBe('nondifferentiable');
+  });
+
+  test('a kink at x whose gap a curvature halves at the coarsest step is still a kink', () => {
+    // f(x) = 0.016·ReLU(x) − 0.3·ReLU(x)² at x = 0: the one-sided gap at step s is 0.016 − 0.3·s, which is 0.0066 at
+    // s = 2^-5 and tends to the jump 0.016 as s shrinks (0.0137, 0.0154, 0.0159 down the ladder).
+    const curved: CheckSpec = {
+      name: 'curved kink',
+      inputs: none,
+      precision: 'float32',
+      f: ({ x }) => {
+        const r = Math.max(0, x.data[0]);
+        return scalar(Math.fround(Math.fround(0.016 * r) - Math.fround(0.3 * Math.fround(r * r))));
+      },
+      gradient: () => vec([0]),
+    };
+    expect(checkOnce(curved, { x: vec([0]) }).status).toBe('nondifferentiable');
+  });
+
+  test('a kink beyond h/16 but within h/4 (d = 2^-8) leaves a smooth point whose slope 0 passes', () => {
+    expect(checkOnce(shifted(2 ** -8), { x: vec([0]) }).status).toBe('pass');
+  });
+});

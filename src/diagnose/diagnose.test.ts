@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { checkOnce } from '../check/check-once.js';
 import type { CheckSpec, NamedTensors } from '../check/types.js';
 import { scalar, tensor, type Tensor } from '../tensor/index.js';
-import { formatFactor } from './index.js';
+import { diagnose, formatFactor } from './index.js';
 
 const none = fc.constant({}) as fc.Arbitrary<NamedTensors>;
 // z = W x with a fixed square W (3×3) and x; ∂z/∂x = W.
@@ -123,6 +123,23 @@ describe('diagnose', () => {
     const v = run(linear(() => garbage));
     expect(v.status).toBe('fail');
     expect(v.hints).toEqual([]);
+  });
+
+  test('a float32 finite difference off a simple factor by more than 1e-6 but within its tolerance still snaps to it', () => {
+    // One entry: analytic −1 against a float32 numeric 1.0000013 with tolerance 1e-4 — the factor −0.9999987 is −1
+    // within the tolerance (|−1 − (−1)·1.0000013| = 1.3e-6 ≤ 2e-4), so the hint is sign-flipped, not nothing.
+    const pair = (a: number, n: number, tol: number) => ({
+      input: 'x',
+      inputShape: [1],
+      outputShape: [1],
+      analytic: tensor([1, 1], [a]),
+      numeric: tensor([1, 1], [n]),
+      errorEstimate: tensor([1, 1], [tol / 2]),
+      tolerance: tensor([1, 1], [tol]),
+    });
+    expect(diagnose([pair(-1, 1.0000013, 1e-4)]).map((d) => d.hint)).toEqual(['sign-flipped']);
+    // The same entry with a tolerance far below the gap to −1 is one number, not a recognisable multiple.
+    expect(diagnose([pair(-1, 1.0000013, 1e-9)])).toEqual([]);
   });
 
   test('formats simple factors as fractions', () => {

@@ -82,8 +82,11 @@ function scaled(f: Flat): Diagnosis | undefined {
   }
   if (nn === 0 || count === 0) return undefined;
   let c = an / nn;
-  // Snap to a simple factor when it fits as well: a single entry cannot tell 2.0000001 from 2.
-  const nice = [-1, ...NICE_FACTORS].find((q) => Math.abs(c - q) <= 1e-6 * Math.abs(q));
+  // Snap to a simple factor when it fits as well: a single entry cannot tell 2.0000001 from 2, nor a float32
+  // finite difference −1.0000013 from −1 (the nearest simple factor that holds within every entry's tolerance).
+  const nice = [-1, ...NICE_FACTORS]
+    .sort((p, q) => Math.abs(c - p) - Math.abs(c - q))
+    .find((q) => Math.abs(c - q) <= 1e-6 * Math.abs(q) || holds(f, (k) => q * f.n[k]));
   if (nice !== undefined) c = nice;
   if (Math.abs(c - 1) < 1e-6) return undefined;
   if (count === 1 && nice === undefined) return undefined; // one entry: any number is "a multiple"
