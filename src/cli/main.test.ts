@@ -87,6 +87,13 @@ describe('main', () => {
     expect(io.err()).toMatch(/^\[1\/1\] fail +sin of square, chain rule forgotten {2}\(\d+ runs?, .+\)\n$/);
   });
 
+  test('--mode fast checks with directional probes', async () => {
+    const io = capture();
+    const code = await main(['check', fixture('several.ts'), '--filter', 'softplus', '--runs', '5', '--seed', '1', '--mode', 'fast', '--format', 'console', '--report-dir', reportDir()], io);
+    expect(code).toBe(ExitCode.Pass);
+    expect(io.out()).toMatch(/softplus sum +5 +pass/);
+  });
+
   test('usage errors exit with 2 and one line', async () => {
     const cases: [string[], string][] = [
       [['check', fixture('several.ts'), '--filter', 'nothing like it'], 'gradproof: --filter "nothing like it" matches none of the 3 checks\n'],
