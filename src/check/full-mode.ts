@@ -345,7 +345,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     verdict.message = `finite differences disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative (remainder slope ${taylor.slope.toFixed(2)}, finite differences ${taylor.numericSlope.toFixed(2)})`;
   }
   if (status === 'fail') {
-    verdict.diagnoses = diagnose(pairs);
+    verdict.diagnoses = diagnose(pairs, ctx.snapshot);
     verdict.hints = verdict.diagnoses.map((d) => d.hint);
   }
   if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;

@@ -98,6 +98,18 @@ describe('diagnose', () => {
     expect(v.hints).toEqual(['mask']);
   });
 
+  test('gives no mask hint where the numeric derivative is 0 by symmetry (sin x² at x = 0, chain rule forgotten)', () => {
+    const spec: CheckSpec = {
+      name: 'sin-square',
+      inputs: none,
+      f: ({ x }) => scalar(Math.sin(x.data[0] ** 2)),
+      gradient: ({ x }) => tensor([1], [Math.cos(x.data[0] ** 2)]), // should be 2x cos(x²)
+    };
+    const v = run(spec, { x: tensor([1], [0]) });
+    expect(v.status).toBe('fail');
+    expect(v.hints).not.toContain('mask');
+  });
+
   test('flags a single wrong entry with wrong-entries and count 1', () => {
     const v = run(
       linear((W) => {

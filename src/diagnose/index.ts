@@ -1,4 +1,4 @@
-import type { Diagnosis, JacobianPair } from '../check/types.js';
+import type { Diagnosis, JacobianPair, NamedTensors } from '../check/types.js';
 
 /** One Jacobian pair flattened for hypothesis tests; kink entries (NaN tolerance) are left out. */
 interface Flat {
@@ -8,6 +8,8 @@ interface Flat {
   rows: number;
   cols: number;
   pair: JacobianPair;
+  /** The differentiated input's values at the point, when known. */
+  inputValues?: Float64Array;
 }
 
 /** Slack for a hypothesis "analytic ≈ H(numeric)": the entry's tolerance plus a little for H's own rounding. */
@@ -111,7 +113,10 @@ function mask(f: Flat, bad: number[]): Diagnosis | undefined {
   }
   // Without agreeing entries the pattern still stands when f does not move at all where the analytic claims it
   // does (numeric exactly 0): the hallmark of an inactive ReLU unit, even when every unit is inactive.
-  const exactlyIndependent = bad.every((k) => f.n[k] === 0);
+  // An exact 0 at an input entry that is itself 0 proves nothing: an even function (sin x² at x = 0) has a
+  // central difference of exactly 0 there by symmetry. So the entry moved must be nonzero.
+  const value = f.inputValues;
+  const exactlyIndependent = value !== undefined && bad.every((k) => f.n[k] === 0 && value[k % f.cols] !== 0);
   if (agreeing === 0 && !exactlyIndependent) return undefined;
   const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
   return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
@@ -131,11 +136,11 @@ function wrongEntries(f: Flat, bad: number[]): Diagnosis | undefined {
 }
 
 /** Names the likely mistake behind a failing comparison; empty when the evidence supports none. */
-export function diagnose(pairs: readonly JacobianPair[]): Diagnosis[] {
+export function diagnose(pairs: readonly JacobianPair[], inputs?: NamedTensors): Diagnosis[] {
   const out: Diagnosis[] = [];
   for (const pair of pairs) {
     const [rows, cols] = pair.analytic.shape;
-    const f: Flat = { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair };
+    const f: Flat = { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair, inputValues: inputs?.[pair.input]?.data };
     const bad = failing(f);
     if (bad.length === 0) continue;
     const d = transposed(f) ?? scaled(f) ?? mask(f, bad) ?? wrongEntries(f, bad);
