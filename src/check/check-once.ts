@@ -17,7 +17,16 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
   const counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 };
   try {
     const ctx = openCheck(spec, inputs, options, labels, counters, internal);
-    return (options.mode ?? 'full') === 'fast' ? fastCheck(ctx, options) : fullCheck(ctx, options);
+    if ((options.mode ?? 'full') === 'fast') return fastCheck(ctx, options);
+    // A Jacobian over the memory budget is checked by directional probes instead of being built whole.
+    const entries = ctx.outSize * ctx.wrt.reduce((n, name) => n + ctx.working[name].data.length, 0);
+    const budget = options.maxJacobianEntries ?? DEFAULT_MAX_JACOBIAN_ENTRIES;
+    if (entries > budget) {
+      const v = fastCheck(ctx, options);
+      v.notice = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries): checked in fast mode`;
+      return v;
+    }
+    return fullCheck(ctx, options);
   } catch (e) {
     if (e instanceof ShapeMismatch) {
       const v = emptyVerdict('fail', e.message, counters);
@@ -29,6 +38,9 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
     throw e;
   }
 }
+
+/** Largest full Jacobian that full mode builds by default (entries). */
+export const DEFAULT_MAX_JACOBIAN_ENTRIES = 1e7;
 
 /**
  * Checks a spec's derivative at one input against finite differences and returns a verdict; a spec that gives a

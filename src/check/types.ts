@@ -153,6 +153,8 @@ export interface FastModeSummary {
 /** The result of checking one spec at one input. */
 export interface Verdict {
   status: Status;
+  /** Something the user should know about how the check was run (e.g. a switch to fast mode). */
+  notice?: string;
   /** One line for an error or a shape mismatch. */
   message?: string;
   /** Diagnosis hints for a failure (see src/diagnose). */
@@ -197,6 +199,11 @@ export interface CheckOptions {
    * entries when a probe fails. @defaultValue 'full'
    */
   mode?: 'full' | 'fast';
+  /**
+   * Largest full Jacobian (output size × differentiated input entries) full mode builds; a larger one is checked
+   * in fast mode instead, with a notice on the verdict. @defaultValue 1e7
+   */
+  maxJacobianEntries?: number;
   /** Fast mode: number of random probes. @defaultValue 4 */
   probes?: number;
   /** Fast mode: the miss probability at which the reported sensitivity is stated. @defaultValue 1e-3 */

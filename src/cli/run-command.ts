@@ -55,7 +55,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   try {
     results = await runChecksInWorkers(
       checks,
-      { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance },
+      { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance, maxJacobianEntries: flags.maxJacobianEntries },
       { ...progress, signal: interrupt.signal },
       { workers: flags.workers, timeoutSeconds: flags.timeout },
     );

@@ -65,9 +65,11 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let missProbability: number | undefined;
   // The first failing input (before shrinking) is larger, so it often carries more evidence for a hint.
   let firstFailure: Diagnosis[] | undefined;
+  let notice: string | undefined;
   const property = fc.property(spec.inputs, (inputs) => {
     const v = checkOnce(spec, inputs, options);
     evaluations += v.evaluations;
+    notice ??= v.notice;
     checked++;
     if (v.status === 'nondifferentiable') {
       skipped++;
@@ -100,6 +102,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   if (!details.failed) {
     const pass: CheckResult = { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
     if (missProbability !== undefined) pass.missProbability = missProbability;
+    if (notice) pass.notice = notice;
     return pass;
   }
   if (details.counterexample === null) {
@@ -127,5 +130,6 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     durationMs: performance.now() - started,
   };
   if (v.message) result.message = v.message;
+  if (v.notice ?? notice) result.notice = v.notice ?? notice;
   return result;
 }

@@ -58,6 +58,8 @@ export interface CheckResult {
   missProbability?: number;
   counterexample?: Counterexample;
   hints: HintKind[];
+  /** Something the user should know about how the check was run (e.g. a switch to fast mode). */
+  notice?: string;
   /** The hints with their evidence (factor, count, one line each). */
   diagnoses?: Diagnosis[];
   /** Number of shrinks fast-check performed to reach the counterexample. */
