@@ -159,3 +159,28 @@ describe('gradproof check across modules', () => {
     expect(againReport.checks[0].counterexample?.inputs).toEqual(firstReport.checks[0].counterexample?.inputs);
   });
 });
+
+describe('gradproof merge (sharded runs joined into one report)', () => {
+  test('two shards of a module, merged, hold every spec once with the statuses of one whole run', async () => {
+    const dirs = [1, 2].map((i) => join(reportDir, `shard-${i}`));
+    for (const [i, dir] of dirs.entries()) {
+      const run = await gradproof(['check', 'fixtures/several.ts', '--runs', '10', '--seed', '5', '--workers', '1', '--shard', `${i + 1}/2`, '--format', 'json', '--report-dir', dir]);
+      expect([0, 1]).toContain(run.code);
+    }
+    const whole = await gradproof(['check', 'fixtures/several.ts', '--runs', '10', '--seed', '5', '--workers', '1', '--format', 'json', '--report-dir', join(reportDir, 'whole')]);
+    const merged = await gradproof(['merge', ...dirs.map((d) => join(d, 'gradproof.json')), '--format', 'json,md', '--report-dir', join(reportDir, 'merged')]);
+    expect(merged.code).toBe(whole.code);
+    const m = JSON.parse(readFileSync(join(reportDir, 'merged', 'gradproof.json'), 'utf8')) as Report;
+    const w = JSON.parse(readFileSync(join(reportDir, 'whole', 'gradproof.json'), 'utf8')) as Report;
+    const statuses = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.name, c.status]));
+    expect(statuses(m)).toEqual(statuses(w));
+    expect(m.summary).toEqual(w.summary);
+    expect(readFileSync(join(reportDir, 'merged', 'gradproof.md'), 'utf8')).toContain('sin of square, chain rule forgotten');
+  });
+
+  test('a missing report is a one-line usage error', async () => {
+    const run = await gradproof(['merge', 'no/such/report.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('gradproof: cannot read no/such/report.json: no such file\n');
+  });
+});

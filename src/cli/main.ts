@@ -1,9 +1,11 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { prepareCatalog, prepareModules } from '../api/prepare.js';
 import { catalog } from '../catalog/index.js';
 import { ModuleLoadError, SpecError } from '../spec/spec-error.js';
 import { ExitCode } from './exit-code.js';
-import { addRunOptions, type RunFlags } from './options.js';
+import { mergeCommand, type MergeFlags } from './merge-command.js';
+import { addRunOptions, parseFormats, type RunFlags } from './options.js';
+import { REPORT_FORMATS } from '../report/index.js';
 import { processIo, type CliIo } from './progress.js';
 import { runCommand } from './run-command.js';
 import { UsageError } from './usage-error.js';
@@ -72,6 +74,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   ).action(async (opts: RunFlags & { list: boolean }) => {
     code = opts.list ? printCatalogList(opts.json, io) : await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io);
   });
+
+  program
+    .command('merge')
+    .description('join the JSON reports of sharded runs (--shard i/n) into one report, in every format')
+    .argument('<report...>', 'JSON reports, one per shard (reports/gradproof.json of each run)')
+    .option('--report-dir <dir>', 'where the merged report files are written', 'reports')
+    .addOption(
+      new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')}`).argParser(parseFormats).default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
+    )
+    .option('--json', 'print the merged JSON report on stdout', false)
+    .option('--debug', 'print stack traces for errors', false)
+    .action(async (files: string[], opts: MergeFlags) => {
+      code = await mergeCommand(files, opts, io);
+    });
 
   const debug = argv.includes('--debug');
   try {

@@ -16,7 +16,7 @@ export interface RunTarget {
   modules?: string[];
 }
 
-function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
+export function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
   if (!isRichStream(stream, env)) return plain;
   return { pass: chalk.green, fail: chalk.red, warn: chalk.yellow, dim: chalk.dim, bold: chalk.bold };
 }

@@ -9,3 +9,4 @@ export * from './markdown.js';
 export * from './model.js';
 export * from './write-atomic.js';
 export * from './write-reports.js';
+export * from './merge.js';

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, type ReportFormat } from '../report/index.js';
+import { ExitCode } from './exit-code.js';
+import type { CliIo } from './progress.js';
+import { paintFor } from './run-command.js';
+import { UsageError } from './usage-error.js';
+
+/** Options of `gradproof merge`. */
+export interface MergeFlags {
+  reportDir: string;
+  format: ReportFormat[];
+  json: boolean;
+}
+
+/** Joins the JSON reports of sharded runs, writes the merged reports, and resolves to the exit code. */
+export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo): Promise<number> {
+  const reports = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      throw new UsageError(`gradproof: cannot read ${file}: no such file`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new UsageError(`gradproof: ${file} is not valid JSON`);
+    }
+    try {
+      reports.push(asReport(value, file));
+    } catch (e) {
+      throw new UsageError((e as MergeError).message);
+    }
+  }
+  let report;
+  try {
+    report = mergeReports(reports, files);
+  } catch (e) {
+    if (e instanceof MergeError) throw new UsageError(e.message);
+    throw e;
+  }
+  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  if (flags.json) io.stdout.write(formatJson(report));
+  else if (flags.format.includes('console')) {
+    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
+  }
+  if (report.incomplete) return ExitCode.Interrupted;
+  return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
+}

@@ -1,0 +1,50 @@
+import { describe, expect, test } from 'vitest';
+import type { CheckResult } from '../property/types.js';
+import { asReport, mergeReports } from './merge.js';
+import { buildReport, type Report } from './model.js';
+
+const check = (name: string, status: CheckResult['status']): CheckResult => ({
+  name,
+  status,
+  runs: 10,
+  skipped: 0,
+  seed: 1,
+  evaluations: 40,
+  durationMs: 5,
+  maxRelError: 0,
+  hints: [],
+});
+const shard = (startedAt: string, durationMs: number, checks: CheckResult[]): Report => ({
+  ...buildReport(checks, { startedAt: new Date(startedAt), version: '0.0.0' }),
+  durationMs,
+});
+
+describe('mergeReports', () => {
+  test('joins the checks of every shard and recounts the summary', () => {
+    const a = shard('2026-01-01T00:00:00.000Z', 1000, [check('a', 'pass'), check('b', 'fail')]);
+    const b = shard('2026-01-01T00:00:00.500Z', 2000, [check('c', 'error'), check('d', 'nondifferentiable')]);
+    const m = mergeReports([a, b], ['a.json', 'b.json']);
+    expect(m.checks.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd']);
+    expect(m.summary).toEqual({ checks: 4, passed: 1, failed: 1, nondifferentiable: 1, errors: 1 });
+    // The span of all shards: from the first start to the last end (0.5 s + 2 s).
+    expect(m.startedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(m.durationMs).toBe(2500);
+    expect(m.config).toMatchObject({ command: 'merge', sources: ['a.json', 'b.json'] });
+    expect(m.incomplete).toBeUndefined();
+  });
+
+  test('an incomplete shard makes the merged report incomplete', () => {
+    const a = { ...shard('2026-01-01T00:00:00.000Z', 10, [check('a', 'pass')]), incomplete: true };
+    expect(mergeReports([a]).incomplete).toBe(true);
+  });
+
+  test('refuses the same shard twice, naming both files', () => {
+    const a = shard('2026-01-01T00:00:00.000Z', 10, [check('a', 'pass')]);
+    expect(() => mergeReports([a, a], ['x.json', 'y.json'])).toThrow('gradproof: check "a" is in both x.json and y.json: merge each shard once');
+  });
+
+  test('refuses what is not a schemaVersion 1 report', () => {
+    expect(() => asReport({ schemaVersion: 2, checks: [] }, 'r.json')).toThrow('gradproof: r.json is not a gradproof JSON report (schemaVersion 1)');
+    expect(() => asReport([], 'r.json')).toThrow(/not a gradproof JSON report/);
+  });
+});

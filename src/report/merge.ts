@@ -1,0 +1,45 @@
+import type { Report } from './model.js';
+import { summarize } from './model.js';
+
+/** A problem with the reports given to merge (one line, meant for the user). */
+export class MergeError extends Error {
+  override name = 'MergeError';
+}
+
+/** Reads a parsed JSON value as a schemaVersion 1 report, or throws a MergeError naming the source. */
+export function asReport(value: unknown, source: string): Report {
+  const r = value as Partial<Report> | null;
+  if (typeof r !== 'object' || r === null || r.schemaVersion !== 1 || !Array.isArray(r.checks) || typeof r.startedAt !== 'string') {
+    throw new MergeError(`gradproof: ${source} is not a gradproof JSON report (schemaVersion 1)`);
+  }
+  return r as Report;
+}
+
+/** Joins the reports of sharded runs into one: every check once, the summary recounted, the span of all runs. */
+export function mergeReports(reports: readonly Report[], sources: readonly string[] = []): Report {
+  if (reports.length === 0) throw new MergeError('gradproof: merge needs at least one report');
+  const seen = new Map<string, number>();
+  reports.forEach((r, i) => {
+    for (const c of r.checks) {
+      const before = seen.get(c.name);
+      if (before !== undefined && before !== i) {
+        throw new MergeError(`gradproof: check "${c.name}" is in both ${sources[before] ?? `report ${before + 1}`} and ${sources[i] ?? `report ${i + 1}`}: merge each shard once`);
+      }
+      seen.set(c.name, i);
+    }
+  });
+  const start = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
+  const end = Math.max(...reports.map((r) => Date.parse(r.startedAt) + r.durationMs));
+  const checks = reports.flatMap((r) => r.checks);
+  const merged: Report = {
+    schemaVersion: 1,
+    tool: reports[0].tool,
+    startedAt: new Date(start).toISOString(),
+    durationMs: end - start,
+    config: { command: 'merge', sources: [...sources], shards: reports.map((r) => r.config) },
+    summary: summarize(checks),
+    checks,
+  };
+  if (reports.some((r) => r.incomplete)) merged.incomplete = true;
+  return merged;
+}
