@@ -1,77 +1,12 @@
+// The ladder's kink rule and refineColumn near kinks are tested in kinks.test.ts.
 import { describe, expect, test } from 'vitest';
 import { fitNoise } from './ecnoise.js';
-import { fdJacobian, kinkOnLadder as kinkFromGaps, refineColumn } from './jacobian.js';
+import { fdJacobian } from './jacobian.js';
 import { rng } from './random.js';
-import { FLOAT64_BASE_STEP, stepFor } from './step.js';
+import { FLOAT64_BASE_STEP } from './step.js';
 
 /** The check's safety factor on an entry's error estimate (ERROR_ESTIMATE_FACTOR in src/check). */
 const FACTOR = 2;
-
-/** Refines entry (0, 0) of a scalar function of one variable at x0, as checkOnce does for a suspect entry. */
-function refineScalar(f: (x: number) => number, x0: number) {
-  const x = Float64Array.of(x0);
-  const evaluate = () => Float64Array.of(f(x[0]));
-  const f0 = evaluate();
-  return refineColumn(evaluate, x, f0, 0, stepFor(x0), [0], Float64Array.of(2 ** -52 * Math.abs(f0[0]))).entries[0];
-}
-
-describe('kinkFromGaps', () => {
-  const floors = [1e-12, 1e-12, 1e-12, 1e-12];
-  const h = 2 ** -13;
-  const ladder = [h, h / 4, h / 16, h / 64];
-
-  test('a kink whose jump in slope is small next to the curvature: the gap levels off at the jump', () => {
-    // gap(s) = J + c·s with c·h = 2J: 3J, 1.5J, 1.125J, 1.03J (the coarsest gap is 3× the finest).
-    const J = 1e-5;
-    expect(kinkFromGaps(ladder.map((s) => J + ((2 * J) / h) * s), floors)).toBe(true);
-  });
-
-  test('smooth f: the gap shrinks 4× per level; noise: it grows 4× per level; neither is a kink', () => {
-    expect(kinkFromGaps(ladder.map((s) => 3 * s), floors)).toBe(false);
-    expect(kinkFromGaps(ladder.map((s) => 1e-9 / s), floors)).toBe(false);
-  });
-
-  test('gaps under their roundoff floor say nothing', () => {
-    expect(kinkFromGaps([1e-13, 1e-13, 1e-13, 1e-13], floors)).toBe(false);
-  });
-
-  test('a gap that holds at coarse levels but vanishes at the finest: the kink lies farther out than the fine steps', () => {
-    expect(kinkFromGaps([1, 0.9, 0, 0], floors)).toBe(false);
-  });
-
-  test('a gap held at the jump, finest level under its floor but not vanishing: a kink', () => {
-    expect(kinkFromGaps([8e-10, 8e-10, 8e-10, 8.1e-10], [1e-10, 4e-10, 1.6e-9, 6.4e-9])).toBe(true);
-  });
-});
-
-describe('refineColumn near a kink', () => {
-  const h = stepFor(0.3);
-  const finest = h / 64;
-
-  test('ReLU with its kink inside the finest stencil (0.55 of its half-width from x) is a kink, not a smooth entry', () => {
-    const a = 0.3 - 0.55 * finest;
-    expect(refineScalar((x) => Math.max(x - a, 0), 0.3).kink).toBe(true);
-  });
-
-  test('a kink at x whose jump is small next to the curvature is a kink', () => {
-    // f = c x² + J ReLU(x) at 0: the one-sided slopes differ by J = 1e-5; c·h = J.
-    const c = 1e-5 / stepFor(0);
-    expect(refineScalar((x) => c * x * x + 1e-5 * Math.max(x, 0), 0).kink).toBe(true);
-  });
-
-  test.each([0.7, 0.8, 0.9])('with the kink at %s of the finest half-width, the error estimate covers the bias of the straddling stencils', (t) => {
-    const e = refineScalar((x) => Math.max(x - (0.3 - t * finest), 0), 0.3);
-    // The slope at x (right of the kink) is 1.
-    if (!e.kink) expect(Math.abs(e.value - 1)).toBeLessThanOrEqual(FACTOR * e.error);
-  });
-
-  test('a smooth entry keeps a tight error estimate', () => {
-    const e = refineScalar(Math.sin, 0.3);
-    expect(e.kink).toBe(false);
-    expect(Math.abs(e.value - Math.cos(0.3))).toBeLessThanOrEqual(e.error);
-    expect(e.error).toBeLessThan(1e-9);
-  });
-});
 
 // The check measures this noise (ECnoise and a fit at random offsets) when an entry fails or a row looks noisy, and
 // hands it to fdJacobian; here the fit is measured and handed over directly.
