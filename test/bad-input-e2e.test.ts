@@ -1,32 +1,12 @@
 // End to end: the gradproof command, run as a child process on the bad spec modules in fixtures/bad/, never
 // crashes: a module or spec problem is one line and exit code 2; a problem in a checked function is an `error`
 // (or shape `fail`) verdict for that spec only, the specs beside it still run, and the report is valid JSON.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Report } from '../src/report/index.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gradproof(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    execFile(process.execPath, ['bin/gradproof.mjs', ...args], { cwd: root, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { gradproof } from './run-cli.js';
 
 const STACK_LINE = /^\s+at /m;
 

@@ -1,32 +1,14 @@
 // End to end: the gradproof command run as a child process (node bin/gradproof.mjs, as after npm install)
 // on the spec modules in fixtures/, one process per module; asserts exit codes and per-spec JSON statuses.
-import { exec, execFile } from 'node:child_process';
+import { exec } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Report } from '../src/report/index.js';
+import { gradproof, root, type Run } from './run-cli.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const reportDir = mkdtempSync(join(tmpdir(), 'gradproof-e2e-'));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function gradproof(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env };
-    delete env.FORCE_COLOR;
-    execFile(process.execPath, ['bin/gradproof.mjs', ...args], { cwd: root, env, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** Runs a command line through the shell, as a user pasting it would. */
 function shell(command: string): Promise<Run> {
