@@ -1,6 +1,4 @@
 import type { CheckSpec } from '../check/types.js';
-import { compileSpec } from '../spec/compile.js';
-import { atExportPath, importModule } from '../spec/load-module.js';
 import { ModuleLoadError } from '../spec/spec-error.js';
 import type { UserSpec } from '../spec/types.js';
 import type { CheckOrigin } from './run-checks.js';
@@ -15,6 +13,8 @@ export async function loadCheck(origin: CheckOrigin): Promise<CheckSpec> {
     return entry.spec as unknown as CheckSpec;
   }
   if (origin.kind === 'inline') throw new ModuleLoadError('gradproof: an inline spec cannot be loaded again; pass it directly');
+  // Imported here, so that a worker running catalog checks does not load the spec compiler (zod) and tsx.
+  const [{ compileSpec }, { atExportPath, importModule }] = await Promise.all([import('../spec/compile.js'), import('../spec/load-module.js')]);
   const ns = await importModule(origin.file);
   const value = atExportPath(ns, origin.exportPath);
   if (value === undefined) throw new ModuleLoadError(`gradproof: ${origin.display} no longer exports ${origin.exportPath}`);

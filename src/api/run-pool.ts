@@ -13,7 +13,11 @@ export interface PoolOptions {
   timeoutSeconds?: number;
 }
 
-const WORKER_ENTRY = new URL('../../bin/gradproof-worker.mjs', import.meta.url).href;
+// Compiled (dist/), the workers load the sibling build directly; from the sources, bin/gradproof-worker.mjs
+// picks a fresh dist/ or tsx.
+const WORKER_ENTRY = import.meta.url.endsWith('.js')
+  ? new URL('./check-worker.js', import.meta.url).href
+  : new URL('../../bin/gradproof-worker.mjs', import.meta.url).href;
 
 /** Runs checks in worker threads, each with a time limit: a check that exceeds it (or whose worker dies) gets an `error` result and the others run on. */
 export async function runChecksInWorkers(
@@ -25,7 +29,9 @@ export async function runChecksInWorkers(
   assertModeAvailable(options.mode);
   const timeoutSeconds = pool.timeoutSeconds ?? 60;
   const threads = Math.max(1, Math.min(pool.workers ?? availableParallelism(), checks.length));
-  const tinypool = new Tinypool({ filename: WORKER_ENTRY, minThreads: 0, maxThreads: threads, idleTimeout: 1000 });
+  // The threads start at once (each loading gradproof while the main thread goes on), unless no check needs one.
+  const eager = checks.some((c) => c.origin.kind !== 'inline') ? threads : 0;
+  const tinypool = new Tinypool({ filename: WORKER_ENTRY, minThreads: eager, maxThreads: threads, idleTimeout: 1000 });
   const results: (CheckResult | undefined)[] = new Array(checks.length);
   let next = 0;
   let done = 0;

@@ -1,0 +1,202 @@
+// npm run bench:workers [-- --reps N] [--runs N] [--no-tsx] [--out FILE]
+// Wall time of the whole catalog through the CLI (a child process each time) with --workers 1 and --workers 2, and
+// in-process (the library's runChecks, no worker at all); where the start-up time goes; writes bench/results/workers.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { distIsFresh } from '../bin/dist-fresh.mjs';
+import { machineInfo } from './report.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const reps = Number(argValue('--reps') ?? 7);
+const runs = Number(argValue('--runs') ?? 100);
+const seed = 1;
+const withTsx = !process.argv.includes('--no-tsx');
+const out = resolve(argValue('--out') ?? join(root, 'bench', 'results', 'workers.json'));
+
+/** CPU time (user + system, ms) of this process's finished children, from /proc/self/stat; null off Linux. */
+function childrenCpuMs(): number | null {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /, '').split(' ');
+    // After the command: state is field 3, so cutime (16) and cstime (17) sit at indices 13 and 14; clock ticks of 10 ms.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** One timed child process: wall ms, children CPU ms, and what it printed on stdout. */
+function timed(args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; cpuMs: number | null; stdout: string } {
+  const cpu0 = childrenCpuMs();
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallMs = performance.now() - t0;
+  const cpu1 = childrenCpuMs();
+  if (run.status !== 0) throw new Error(`bench:workers: node ${args.join(' ')} exited with ${run.status}: ${run.stderr.split('\n')[0]}`);
+  return { wallMs, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, stdout: run.stdout };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+// The in-process path: the library's sequential runChecks over the catalog, from dist/, timed the same way.
+const IN_PROCESS = `
+const { prepareCatalog } = await import(${JSON.stringify(`${root}/dist/api/prepare.js`)});
+const { runChecks } = await import(${JSON.stringify(`${root}/dist/api/run-checks.js`)});
+const results = await runChecks(prepareCatalog(), { runs: ${runs}, seed: ${seed} });
+if (results.some((r) => r.status !== 'pass')) process.exit(1);
+process.stdout.write(JSON.stringify({ checks: results.map((r) => ({ name: r.name, durationMs: r.durationMs })) }));
+`;
+
+interface Config {
+  name: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+const reportDir = mkdtempSync(join(tmpdir(), 'gradproof-bench-workers-'));
+const cli = (workers: number): string[] => ['bin/gradproof.mjs', 'catalog', '--workers', String(workers), '--runs', String(runs), '--seed', String(seed), '--format', 'json', '--report-dir', reportDir, '--json'];
+const configs: Config[] = [
+  { name: 'workers-1', args: cli(1) },
+  { name: 'workers-2', args: cli(2) },
+  { name: 'in-process', args: ['--input-type=module', '-e', IN_PROCESS] },
+  ...(withTsx
+    ? [
+        { name: 'workers-1-tsx', args: cli(1), env: { GRADPROOF_TSX: '1' } },
+        { name: 'workers-2-tsx', args: cli(2), env: { GRADPROOF_TSX: '1' } },
+      ]
+    : []),
+];
+
+if (!distIsFresh(root)) {
+  console.error('bench:workers: dist/ is missing or older than src/: building it (npm run build)');
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// Where start-up time goes: each piece timed alone, in a fresh process.
+const WORKER_PROBE = (viaTsx: boolean) => `
+import { Worker } from 'node:worker_threads';
+const code = \`
+import { parentPort } from 'node:worker_threads';
+(async () => {
+  const t0 = performance.now();
+  ${viaTsx ? "const { register } = await import('tsx/esm/api'); register();" : ''}
+  const t1 = performance.now();
+  const w = await import(${JSON.stringify(viaTsx ? `${root}/src/api/check-worker.ts` : `${root}/dist/api/check-worker.js`)});
+  const t2 = performance.now();
+  const { loadCheck } = await import(${JSON.stringify(viaTsx ? `${root}/src/api/load-check.ts` : `${root}/dist/api/load-check.js`)});
+  await loadCheck({ kind: 'catalog', name: 'example-5/dJ-dU' });
+  const t3 = performance.now();
+  parentPort.postMessage({ registerMs: t1 - t0, importWorkerMs: t2 - t1, loadCatalogMs: t3 - t2 });
+})();
+\`;
+const s = performance.now();
+let onlineMs = 0;
+const w = new Worker(code, { eval: true });
+w.on('online', () => { onlineMs = performance.now() - s; });
+w.on('message', (m) => {
+  process.stdout.write(JSON.stringify({ onlineMs, ...m, readyMs: performance.now() - s }));
+  process.exit(0);
+});
+`;
+const PIECES: Config[] = [
+  { name: 'node-empty', args: ['-e', '0'] },
+  { name: 'cli-version-dist', args: ['bin/gradproof.mjs', '--version'] },
+  { name: 'cli-version-tsx', args: ['bin/gradproof.mjs', '--version'], env: { GRADPROOF_TSX: '1' } },
+  { name: 'worker-start-dist', args: ['--input-type=module', '-e', WORKER_PROBE(false)] },
+  { name: 'worker-start-tsx', args: ['--input-type=module', '-e', WORKER_PROBE(true)] },
+];
+
+interface Sample {
+  wallMs: number;
+  cpuMs: number | null;
+  /** Sum of the checks' own durations. */
+  checkMs: number;
+  /** The report's durationMs: from just before the pool starts to the last result. */
+  poolMs: number | null;
+}
+const samples = new Map<string, Sample[]>(configs.map((c) => [c.name, []]));
+const pieces = new Map<string, { wallMs: number; detail: Record<string, number> | null }[]>(PIECES.map((p) => [p.name, []]));
+const started = new Date();
+timed(cli(2)); // warm the file cache and tsx's transform cache
+timed(cli(2), { GRADPROOF_TSX: '1' });
+for (let r = 0; r < reps; r++) {
+  // Interleaved, so that a burst of load from elsewhere hits every configuration alike.
+  for (const c of configs) {
+    const t = timed(c.args, c.env);
+    const parsed = JSON.parse(t.stdout) as { durationMs?: number; checks: { durationMs: number }[] };
+    samples.get(c.name)!.push({ wallMs: t.wallMs, cpuMs: t.cpuMs, checkMs: parsed.checks.reduce((s, x) => s + x.durationMs, 0), poolMs: parsed.durationMs ?? null });
+  }
+  for (const p of PIECES) {
+    const t = timed(p.args, p.env);
+    pieces.get(p.name)!.push({ wallMs: t.wallMs, detail: t.stdout.startsWith('{') ? (JSON.parse(t.stdout) as Record<string, number>) : null });
+  }
+  console.error(`  rep ${r + 1}/${reps}: ${configs.map((c) => `${c.name} ${samples.get(c.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join(', ')}`);
+}
+rmSync(reportDir, { recursive: true, force: true });
+
+const summary = configs.map((c) => {
+  const s = samples.get(c.name)!;
+  const cpu = s.map((x) => x.cpuMs).filter((x): x is number => x !== null);
+  const pool = s.map((x) => x.poolMs).filter((x): x is number => x !== null);
+  return {
+    name: c.name,
+    medianWallMs: round(median(s.map((x) => x.wallMs))),
+    minWallMs: round(Math.min(...s.map((x) => x.wallMs))),
+    medianCpuMs: cpu.length ? round(median(cpu)) : null,
+    medianCheckMs: round(median(s.map((x) => x.checkMs))),
+    medianPoolMs: pool.length ? round(median(pool)) : null,
+    samplesWallMs: s.map((x) => round(x.wallMs)),
+  };
+});
+const startup = PIECES.map((p) => {
+  const s = pieces.get(p.name)!;
+  const detail: Record<string, number> = {};
+  for (const key of Object.keys(s[0].detail ?? {})) detail[key] = round(median(s.map((x) => x.detail![key])));
+  return { name: p.name, medianWallMs: round(median(s.map((x) => x.wallMs))), ...(Object.keys(detail).length ? { medianMs: detail } : {}) };
+});
+const wall = (name: string) => summary.find((s) => s.name === name)?.medianWallMs ?? NaN;
+const ratios = {
+  'workers-1 / workers-2': Math.round((wall('workers-1') / wall('workers-2')) * 100) / 100,
+  ...(withTsx ? { 'workers-1-tsx / workers-2-tsx': Math.round((wall('workers-1-tsx') / wall('workers-2-tsx')) * 100) / 100 } : {}),
+};
+
+console.log('| run | median wall ms | min wall ms | median CPU ms | sum of check durations ms | pool phase ms |');
+console.log('|---|---|---|---|---|---|');
+for (const s of summary) console.log(`| ${s.name} | ${s.medianWallMs} | ${s.minWallMs} | ${s.medianCpuMs ?? '—'} | ${s.medianCheckMs} | ${s.medianPoolMs ?? '—'} |`);
+console.log('');
+console.log('| start-up piece | median wall ms | detail (median ms) |');
+console.log('|---|---|---|');
+for (const p of startup) console.log(`| ${p.name} | ${p.medianWallMs} | ${'medianMs' in p ? JSON.stringify(p.medianMs) : ''} |`);
+console.log('');
+for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v}×`);
+
+mkdirSync(dirname(out), { recursive: true });
+const doc = {
+  schemaVersion: 1,
+  startedAt: started.toISOString(),
+  machine: machineInfo(),
+  method: {
+    runs: `the whole catalog, --runs ${runs} --seed ${seed}, ${reps} repetitions of each configuration, interleaved, after one warm-up run; each a fresh node process timed from spawn to exit`,
+    configurations: 'workers-N: node bin/gradproof.mjs catalog --workers N (dist/ fresh, so the CLI and its workers run the build); *-tsx: the same with GRADPROOF_TSX=1 (the sources through tsx); in-process: the library\'s sequential runChecks from dist/ in one thread, no worker',
+    cpuMs: 'user + system CPU of the child process (all its threads), from /proc/self/stat cutime + cstime',
+    checkMs: 'sum of the checks\' own durationMs in the report (grows when the threads compete for the cores, and with a cold JIT in each worker)',
+    poolMs: 'the report\'s durationMs: from just before the pool is created to the last result',
+    startup: 'each piece alone in a fresh process: node-empty (node -e 0), cli-version (the CLI loading its main module, then --version), worker-start (one worker thread: online, tsx registration, importing check-worker, loading one catalog check)',
+  },
+  results: summary,
+  startup,
+  ratios,
+};
+writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
+console.error(`bench:workers: wrote ${out}`);
