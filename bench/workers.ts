@@ -2,7 +2,7 @@
 // Wall time of the whole catalog through the CLI (a child process each time) with --workers 1 and --workers 2, and
 // in-process (the library's runChecks, no worker at all); where the start-up time goes; writes bench/results/workers.json.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ function timed(args: string[], env: NodeJS.ProcessEnv = {}): { wallMs: number; c
   const run = spawnSync(process.execPath, args, { cwd: root, env: { ...process.env, ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
   const cpu1 = childrenCpuMs();
-  if (run.status !== 0) throw new Error(`bench:workers: node ${args.join(' ')} exited with ${run.status}: ${run.stderr.split('\n')[0]}`);
+  if (run.status !== 0) throw new Error(`bench:workers: node ${args.join(' ')} exited with ${run.status}: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   return { wallMs, cpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0, stdout: run.stdout };
 }
 
@@ -65,11 +65,17 @@ interface Config {
   env?: NodeJS.ProcessEnv;
 }
 const reportDir = mkdtempSync(join(tmpdir(), 'gradproof-bench-workers-'));
+/** A script written to a file (worker threads inherit --input-type, which a file entry rejects) and run with node. */
+const script = (name: string, code: string): string[] => {
+  const file = join(reportDir, `${name}.mjs`);
+  writeFileSync(file, code);
+  return [file];
+};
 const cli = (workers: number): string[] => ['bin/gradproof.mjs', 'catalog', '--workers', String(workers), '--runs', String(runs), '--seed', String(seed), '--format', 'json', '--report-dir', reportDir, '--json'];
 const configs: Config[] = [
   { name: 'workers-1', args: cli(1) },
   { name: 'workers-2', args: cli(2) },
-  { name: 'in-process', args: ['--input-type=module', '-e', IN_PROCESS] },
+  { name: 'in-process', args: script('in-process', IN_PROCESS) },
   ...(withTsx
     ? [
         { name: 'workers-1-tsx', args: cli(1), env: { GRADPROOF_TSX: '1' } },
@@ -109,12 +115,42 @@ w.on('message', (m) => {
   process.exit(0);
 });
 `;
+// The pool phase by thread: CPU of the worker threads (started after the snapshot) and of the threads that were
+// there before (the main thread, idle meanwhile, and V8's platform threads: optimizing compiler, GC helpers).
+const THREADS_PROBE = (workers: number) => `
+import { readdirSync, readFileSync } from 'node:fs';
+const snap = () => Object.fromEntries(readdirSync('/proc/self/task').map((tid) => {
+  const raw = readFileSync('/proc/self/task/' + tid + '/stat', 'utf8');
+  const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+  return [tid, (Number(f[11]) + Number(f[12])) * 10];
+}));
+const { prepareCatalog } = await import(${JSON.stringify(`${root}/dist/api/prepare.js`)});
+const { runChecksInWorkers } = await import(${JSON.stringify(`${root}/dist/api/run-pool.js`)});
+const checks = prepareCatalog();
+const before = snap();
+const t = performance.now();
+let last = {};
+await runChecksInWorkers(checks, { runs: ${runs}, seed: ${seed} }, { onCheckDone: (r, i, n) => { if (i === n - 1) last = snap(); } }, { workers: ${workers} });
+const poolWallMs = performance.now() - t;
+let workerThreadsCpuMs = 0, otherThreadsCpuMs = 0;
+for (const [tid, ms] of Object.entries(last)) {
+  if (tid in before) otherThreadsCpuMs += ms - before[tid];
+  else workerThreadsCpuMs += ms;
+}
+process.stdout.write(JSON.stringify({ poolWallMs, workerThreadsCpuMs, otherThreadsCpuMs }));
+`;
 const PIECES: Config[] = [
   { name: 'node-empty', args: ['-e', '0'] },
   { name: 'cli-version-dist', args: ['bin/gradproof.mjs', '--version'] },
   { name: 'cli-version-tsx', args: ['bin/gradproof.mjs', '--version'], env: { GRADPROOF_TSX: '1' } },
-  { name: 'worker-start-dist', args: ['--input-type=module', '-e', WORKER_PROBE(false)] },
-  { name: 'worker-start-tsx', args: ['--input-type=module', '-e', WORKER_PROBE(true)] },
+  { name: 'worker-start-dist', args: script('worker-start-dist', WORKER_PROBE(false)) },
+  { name: 'worker-start-tsx', args: script('worker-start-tsx', WORKER_PROBE(true)) },
+  ...(existsSync('/proc/self/task')
+    ? [
+        { name: 'pool-threads-1', args: script('pool-threads-1', THREADS_PROBE(1)) },
+        { name: 'pool-threads-2', args: script('pool-threads-2', THREADS_PROBE(2)) },
+      ]
+    : []),
 ];
 
 interface Sample {
@@ -192,7 +228,7 @@ const doc = {
     cpuMs: 'user + system CPU of the child process (all its threads), from /proc/self/stat cutime + cstime',
     checkMs: 'sum of the checks\' own durationMs in the report (grows when the threads compete for the cores, and with a cold JIT in each worker)',
     poolMs: 'the report\'s durationMs: from just before the pool is created to the last result',
-    startup: 'each piece alone in a fresh process: node-empty (node -e 0), cli-version (the CLI loading its main module, then --version), worker-start (one worker thread: online, tsx registration, importing check-worker, loading one catalog check)',
+    startup: 'each piece alone in a fresh process: node-empty (node -e 0), cli-version (the CLI loading its main module, then --version), worker-start (one worker thread: online, tsx registration, importing check-worker, loading one catalog check), pool-threads-N (runChecksInWorkers over the catalog from dist/ with N workers: the pool phase\'s wall time, the CPU of the worker threads, and the CPU of the threads that existed before the pool: the idle main thread and V8\'s platform threads, which run the optimizing compiler and GC helpers)',
   },
   results: summary,
   startup,

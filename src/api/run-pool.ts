@@ -33,7 +33,6 @@ export async function runChecksInWorkers(
   const eager = checks.some((c) => c.origin.kind !== 'inline') ? threads : 0;
   const tinypool = new Tinypool({ filename: WORKER_ENTRY, minThreads: eager, maxThreads: threads, idleTimeout: 1000 });
   const results: (CheckResult | undefined)[] = new Array(checks.length);
-  let next = 0;
   let done = 0;
 
   const runOne = async (i: number): Promise<void> => {
@@ -72,15 +71,28 @@ export async function runChecksInWorkers(
     hooks.onCheckDone?.(result, done++, checks.length);
   };
 
-  const lane = async (): Promise<void> => {
-    while (next < checks.length && !hooks.signal?.aborted) {
-      const i = next++;
+  // Each lane (one check at a time, so in effect one worker) runs a contiguous block of the checks in order, then
+  // takes checks from the end of the largest block left: neighbouring checks share code (a catalog section, a
+  // module), which a worker then loads and optimizes once instead of every worker doing it for every section.
+  const blocks = Array.from({ length: threads }, (_, k) => ({
+    next: Math.floor((k * checks.length) / threads),
+    end: Math.floor(((k + 1) * checks.length) / threads),
+  }));
+  const take = (k: number): number | undefined => {
+    const own = blocks[k];
+    if (own.next < own.end) return own.next++;
+    let largest = own;
+    for (const b of blocks) if (b.end - b.next > largest.end - largest.next) largest = b;
+    return largest.next < largest.end ? --largest.end : undefined;
+  };
+  const lane = async (k: number): Promise<void> => {
+    for (let i = take(k); i !== undefined && !hooks.signal?.aborted; i = take(k)) {
       hooks.onCheckStart?.(checks[i], i, checks.length);
       await runOne(i);
     }
   };
   try {
-    await Promise.all(Array.from({ length: threads }, lane));
+    await Promise.all(Array.from({ length: threads }, (_, k) => lane(k)));
   } finally {
     await tinypool.destroy();
   }
