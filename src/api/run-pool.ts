@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
-import Tinypool from 'tinypool';
 import type { CheckResult } from '../property/index.js';
 import type { WorkerTask } from './check-worker.js';
+import { startWorkers, type StartedWorkers } from './worker-pool.js';
 import { assertModeAvailable, errorResult, randomSeed, runCheck, type PreparedCheck, type RunCheckOptions, type RunHooks } from './run-checks.js';
 
 /** How checks are spread over worker threads. */
@@ -11,13 +11,26 @@ export interface PoolOptions {
   workers?: number;
   /** Time limit per check, in seconds, counted from when the worker has loaded it. @defaultValue 60 */
   timeoutSeconds?: number;
+  /** Threads started beforehand (startWorkers), which this run takes over and ends; `workers` is then ignored. */
+  started?: StartedWorkers;
 }
 
-// Compiled (dist/), the workers load the sibling build directly; from the sources, bin/gradproof-worker.mjs
-// picks a fresh dist/ or tsx.
-const WORKER_ENTRY = import.meta.url.endsWith('.js')
-  ? new URL('./check-worker.js', import.meta.url).href
-  : new URL('../../bin/gradproof-worker.mjs', import.meta.url).href;
+/**
+ * Hands out the indices 0..n-1 to `lanes` lanes (one check at a time each, so in effect one worker each): lane k
+ * first takes its own contiguous block in order, then the last index of the largest block left; undefined when
+ * none is left. Neighbouring checks share code (a catalog section, a module), which a worker then loads and
+ * optimizes once, instead of every worker doing so for every section.
+ */
+export function dispenser(n: number, lanes: number): (lane: number) => number | undefined {
+  const blocks = Array.from({ length: lanes }, (_, k) => ({ next: Math.floor((k * n) / lanes), end: Math.floor(((k + 1) * n) / lanes) }));
+  return (lane) => {
+    const own = blocks[lane];
+    if (own.next < own.end) return own.next++;
+    let largest = own;
+    for (const b of blocks) if (b.end - b.next > largest.end - largest.next) largest = b;
+    return largest.next < largest.end ? --largest.end : undefined;
+  };
+}
 
 /** Runs checks in worker threads, each with a time limit: a check that exceeds it (or whose worker dies) gets an `error` result and the others run on. */
 export async function runChecksInWorkers(
@@ -26,12 +39,17 @@ export async function runChecksInWorkers(
   hooks: RunHooks = {},
   pool: PoolOptions = {},
 ): Promise<CheckResult[]> {
-  assertModeAvailable(options.mode);
+  try {
+    assertModeAvailable(options.mode);
+  } catch (error) {
+    await pool.started?.destroy();
+    throw error;
+  }
   const timeoutSeconds = pool.timeoutSeconds ?? 60;
-  const threads = Math.max(1, Math.min(pool.workers ?? availableParallelism(), checks.length));
+  const threads = Math.max(1, Math.min(pool.started?.threads ?? pool.workers ?? availableParallelism(), checks.length));
   // The threads start at once (each loading gradproof while the main thread goes on), unless no check needs one.
-  const eager = checks.some((c) => c.origin.kind !== 'inline') ? threads : 0;
-  const tinypool = new Tinypool({ filename: WORKER_ENTRY, minThreads: eager, maxThreads: threads, idleTimeout: 1000 });
+  const workers = pool.started ?? startWorkers(threads, checks.some((c) => c.origin.kind !== 'inline') ? threads : 0);
+  const tinypool = workers.pool;
   const results: (CheckResult | undefined)[] = new Array(checks.length);
   let done = 0;
 
@@ -71,20 +89,7 @@ export async function runChecksInWorkers(
     hooks.onCheckDone?.(result, done++, checks.length);
   };
 
-  // Each lane (one check at a time, so in effect one worker) runs a contiguous block of the checks in order, then
-  // takes checks from the end of the largest block left: neighbouring checks share code (a catalog section, a
-  // module), which a worker then loads and optimizes once instead of every worker doing it for every section.
-  const blocks = Array.from({ length: threads }, (_, k) => ({
-    next: Math.floor((k * checks.length) / threads),
-    end: Math.floor(((k + 1) * checks.length) / threads),
-  }));
-  const take = (k: number): number | undefined => {
-    const own = blocks[k];
-    if (own.next < own.end) return own.next++;
-    let largest = own;
-    for (const b of blocks) if (b.end - b.next > largest.end - largest.next) largest = b;
-    return largest.next < largest.end ? --largest.end : undefined;
-  };
+  const take = dispenser(checks.length, threads);
   const lane = async (k: number): Promise<void> => {
     for (let i = take(k); i !== undefined && !hooks.signal?.aborted; i = take(k)) {
       hooks.onCheckStart?.(checks[i], i, checks.length);
@@ -94,7 +99,7 @@ export async function runChecksInWorkers(
   try {
     await Promise.all(Array.from({ length: threads }, (_, k) => lane(k)));
   } finally {
-    await tinypool.destroy();
+    await workers.destroy();
   }
   return results.filter((r): r is CheckResult => r !== undefined);
 }

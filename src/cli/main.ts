@@ -1,25 +1,26 @@
+// The modules that run checks (the catalog, the spec compiler, the checker, the reports) are imported when a command
+// needs them, after its worker threads have started: the threads load gradproof while the main thread does.
 import { Command, Option } from 'commander';
-import { prepareCatalog, prepareModules } from '../api/prepare.js';
-import { catalog } from '../catalog/index.js';
+import { startWorkers, type StartedWorkers } from '../api/worker-pool.js';
 import { ModuleLoadError, SpecError } from '../spec/spec-error.js';
 import { ExitCode } from './exit-code.js';
-import { mergeCommand, type MergeFlags } from './merge-command.js';
+import type { MergeFlags } from './merge-command.js';
 import { addRunOptions, parseFormats, type RunFlags } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { processIo, type CliIo } from './progress.js';
-import { runCommand } from './run-command.js';
 import { UsageError } from './usage-error.js';
 import { version } from './version.js';
 
 export type { RunFlags } from './options.js';
 
 /** The catalog's entries as a list (for `gradproof catalog --list`). */
-export function catalogList(): { name: string; section: string; title: string; mutants: string[] }[] {
+export async function catalogList(): Promise<{ name: string; section: string; title: string; mutants: string[] }[]> {
+  const { catalog } = await import('../catalog/index.js');
   return catalog.map((e) => ({ name: e.spec.name, section: e.section, title: e.title, mutants: e.mutants.map((m) => m.name) }));
 }
 
-function printCatalogList(json: boolean, io: CliIo): number {
-  const list = catalogList();
+async function printCatalogList(json: boolean, io: CliIo): Promise<number> {
+  const list = await catalogList();
   if (json) io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
   else {
     const width = Math.max(...list.map((e) => e.name.length));
@@ -36,6 +37,16 @@ function usageFailure(error: Error, debug: boolean, io: CliIo): number {
     if (error.cause instanceof Error) io.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
   }
   return ExitCode.Usage;
+}
+
+/** Starts the worker threads of a run, then runs `body` with them; ends them if the run did not (say, on bad usage). */
+async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>): Promise<void> {
+  const started = startWorkers(opts.workers);
+  try {
+    await body(started);
+  } finally {
+    await started.destroy();
+  }
 }
 
 /** Runs the gradproof command with the given arguments and resolves to its exit code. */
@@ -58,13 +69,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       .description("check the specs that the user's .ts/.mts/.js/.mjs modules export")
       .argument('<module...>', 'spec modules (default export: a spec or an array of specs; named exports that are specs count too)'),
   ).action(async (modules: string[], opts: RunFlags) => {
-    const { checks, errors } = await prepareModules(modules);
-    if (errors.length > 0) {
-      for (const e of errors) io.stderr.write(`${e.message}\n`);
-      code = ExitCode.Usage;
-      return;
-    }
-    code = await runCommand({ command: 'check', modules }, checks, opts, io);
+    await withWorkers(opts, async (started) => {
+      const [{ prepareModules }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
+      const { checks, errors } = await prepareModules(modules);
+      if (errors.length > 0) {
+        for (const e of errors) io.stderr.write(`${e.message}\n`);
+        code = ExitCode.Usage;
+        return;
+      }
+      code = await runCommand({ command: 'check', modules }, checks, opts, io, started);
+    });
   });
   addRunOptions(
     program
@@ -72,7 +86,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       .description('check every definition and example of the source document')
       .option('--list', 'list the catalog entries instead of checking them (with --json: as JSON)', false),
   ).action(async (opts: RunFlags & { list: boolean }) => {
-    code = opts.list ? printCatalogList(opts.json, io) : await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io);
+    if (opts.list) code = await printCatalogList(opts.json, io);
+    else {
+      await withWorkers(opts, async (started) => {
+        const [{ prepareCatalog }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
+        code = await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io, started);
+      });
+    }
   });
 
   program
@@ -86,6 +106,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .option('--json', 'print the merged JSON report on stdout', false)
     .option('--debug', 'print stack traces for errors', false)
     .action(async (files: string[], opts: MergeFlags) => {
+      const { mergeCommand } = await import('./merge-command.js');
       code = await mergeCommand(files, opts, io);
     });
 

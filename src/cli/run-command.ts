@@ -1,6 +1,7 @@
 import chalk from 'chalk';
 import { AVAILABLE_MODES, randomSeed, type PreparedCheck } from '../api/run-checks.js';
 import { runChecksInWorkers } from '../api/run-pool.js';
+import type { StartedWorkers } from '../api/worker-pool.js';
 import type { CheckResult } from '../property/index.js';
 import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
 import { ExitCode } from './exit-code.js';
@@ -26,8 +27,8 @@ export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
   if (!shard) return [...items];
   return items.filter((_, k) => k % shard.count === shard.index - 1);
 }
-/** Filters, shards and runs prepared checks, writes the reports, prints the outcome; resolves to the exit code. */
-export async function runCommand(target: RunTarget, all: PreparedCheck[], flags: RunFlags, io: CliIo): Promise<number> {
+/** Filters, shards and runs prepared checks (on `started` threads when given), writes the reports, prints the outcome; resolves to the exit code. */
+export async function runCommand(target: RunTarget, all: PreparedCheck[], flags: RunFlags, io: CliIo, started?: StartedWorkers): Promise<number> {
   if (flags.mode !== 'full' && !AVAILABLE_MODES.includes(flags.mode)) {
     throw new UsageError(`gradproof: --mode ${flags.mode} is not available in this build yet (available: ${AVAILABLE_MODES.join(', ')})`);
   }
@@ -57,7 +58,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
       checks,
       { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance, maxJacobianEntries: flags.maxJacobianEntries },
       { ...progress, signal: interrupt.signal },
-      { workers: flags.workers, timeoutSeconds: flags.timeout },
+      { workers: flags.workers, timeoutSeconds: flags.timeout, started },
     );
   } finally {
     process.off('SIGINT', onSigint);
