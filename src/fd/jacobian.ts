@@ -21,7 +21,30 @@ export interface FdOptions {
   round?: (v: number) => number;
   /** A noise level per output row measured elsewhere (ECnoise); the larger of it and the pooled fourth differences is used. @defaultValue none */
   noise?: ArrayLike<number>;
+  /**
+   * A reference Jacobian to decide columns on two points: a column whose every central difference at ±h agrees with
+   * the reference within the gate's tolerance (and shows no sign of a kink) is taken at 2 evaluations; the others
+   * get the full five-point stencil. @defaultValue none: every column on five points
+   */
+  gate?: TwoPointGate;
 }
+
+/**
+ * What decides a column on two points: the reference values a (row-major, like the Jacobian) and the tolerance
+ * atol + rtol·max(|a|, |d|) + 2·(noise term of d): each central difference d must lie within half of it.
+ */
+export interface TwoPointGate {
+  reference: Float64Array;
+  atol: number;
+  rtol: number;
+}
+
+/**
+ * A one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h above this fraction of the larger one-sided slope keeps a column off
+ * the two-point path: a smooth f leaves a gap of h·|f''| (about 1e-4 of the slope for |f''| ≈ |f'|), a kink at x
+ * the jump in slope.
+ */
+export const TWO_POINT_KINK_FRACTION = 2 ** -10;
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
 export const NOISE_SIGMAS = 3;
@@ -45,13 +68,22 @@ export interface FdJacobian {
   scale: Float64Array;
   /** The coarse step h used for each input entry. */
   steps: Float64Array;
+  /** Per column: how the row's noise σ enters each entry's error (error = truncation part + noiseFactor · σ). */
+  noiseFactor: Float64Array;
+  /**
+   * Per column: 1 when the gate decided it on two points. Its values are central differences at ±h and their
+   * `error` is the disagreement with the reference plus the noise term: how far off the difference is if the
+   * reference is right (a reference that is wrong beyond the gate's tolerance never decides a column).
+   */
+  twoPoint: Uint8Array;
   /** Function evaluations spent. */
   evaluations: number;
 }
 
 /**
  * Finite-difference Jacobian of f with respect to the buffer x: central differences at h and h/2 per entry,
- * combined by Richardson extrapolation. x is perturbed in place and restored exactly.
+ * combined by Richardson extrapolation; with a gate, columns that agree with the reference at h stop there.
+ * x is perturbed in place and restored exactly.
  */
 export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array, options: FdOptions = {}): FdJacobian {
   const base = options.baseStep ?? FLOAT64_BASE_STEP;
@@ -69,30 +101,78 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const moves = new Uint8Array(rows * cols);
   const maxAbs = new Float64Array(rows);
   for (let i = 0; i < rows; i++) maxAbs[i] = Math.abs(f0[i]);
+  const noiseFactor = new Float64Array(cols);
+  const twoPoint = new Uint8Array(cols);
+  const gate = options.gate;
+  const given = options.noise;
+  let evaluations = 0;
 
   for (let j = 0; j < cols; j++) {
     const xj = x[j];
     const h = stepFor(xj, base);
     steps[j] = h;
-    // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point).
+    // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point): the outer two first.
     const p2x = round(xj + h);
     const m2x = round(xj - h);
-    const p1x = round(xj + h / 2);
-    const m1x = round(xj - h / 2);
     x[j] = p2x;
     const fp2 = evaluate(j);
     x[j] = m2x;
     const fm2 = evaluate(j);
+    x[j] = xj;
+    evaluations += 2;
+    const hp2 = p2x - xj;
+    const hm2 = xj - m2x;
+    const w2 = p2x - m2x;
+    if (gate) {
+      // The two-point path: every entry of the column must agree with the reference within half the tightest
+      // tolerance it could be held to (the noise term alone, no truncation), and show no sign of a kink.
+      const half = w2 / 2;
+      const twoPointNoise = (NOISE_SIGMAS * Math.SQRT1_2) / half;
+      const ref = gate.reference;
+      let decided = true;
+      for (let i = 0; i < rows; i++) {
+        const k = i * cols + j;
+        const fp = fp2[i];
+        const fm = fm2[i];
+        const f = f0[i];
+        const d = (fp - fm) / w2;
+        value[k] = d;
+        const sc = Math.max(Math.abs(f), Math.abs(fp), Math.abs(fm));
+        if (sc > maxAbs[i]) maxAbs[i] = sc;
+        if (!decided) continue;
+        const a = ref[k];
+        const deviation = Math.abs(a - d);
+        const sigma = Math.max(eps * sc, tiny, given?.[i] ?? 0);
+        if (!(deviation <= 0.5 * (gate.atol + gate.rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * twoPointNoise * sigma))) {
+          decided = false;
+          continue;
+        }
+        const fwd = (fp - f) / hp2;
+        const bwd = (f - fm) / hm2;
+        const gap = Math.abs(fwd - bwd);
+        if (gap > gapFloor(sc, half, eps, given?.[i] ?? 0) && gap > TWO_POINT_KINK_FRACTION * Math.max(Math.abs(fwd), Math.abs(bwd))) {
+          decided = false;
+          continue;
+        }
+        trunc[k] = deviation;
+      }
+      if (decided) {
+        twoPoint[j] = 1;
+        noiseFactor[j] = twoPointNoise;
+        continue;
+      }
+    }
+    const p1x = round(xj + h / 2);
+    const m1x = round(xj - h / 2);
     x[j] = p1x;
     const fp1 = evaluate(j);
     x[j] = m1x;
     const fm1 = evaluate(j);
     x[j] = xj;
+    evaluations += 2;
+    noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const hp1 = p1x - xj;
     const hm1 = xj - m1x;
-    const hp2 = p2x - xj;
-    const hm2 = xj - m2x;
-    const w2 = p2x - m2x;
     const w1 = p1x - m1x;
     // The hot loop: central differences and Richardson's (4·D(h/2) − D(h))/3 written out (see richardson()).
     for (let i = 0; i < rows; i++) {
@@ -123,18 +203,17 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   }
   const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
-  const noiseCoefficient = NOISE_SIGMAS * RICHARDSON_NOISE;
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const k = i * cols + j;
       const h = steps[j];
-      error[k] = trunc[k] + noiseCoefficient * (noise[i] / h);
+      error[k] = trunc[k] + noiseFactor[j] * noise[i];
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
-      if (gap[k] > 1.5 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
+      if (!twoPoint[j] && gap[k] > 1.5 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
     }
   }
-  return { rows, cols, value, error, kinkSuspect, noise, scale: maxAbs, steps, evaluations: 4 * cols };
+  return { rows, cols, value, error, kinkSuspect, noise, scale: maxAbs, steps, noiseFactor, twoPoint, evaluations };
 }
 
 const identity = (v: number): number => v;
