@@ -44,6 +44,43 @@ function awayFromZero(next: () => number, n: number): Float64Array {
   return out;
 }
 
+/**
+ * out = A v for A ∈ R^{rows×cols} (row-major), four rows at a time: each entry of v is loaded once per four rows, and
+ * four independent sums keep the adder busy (one running sum would time its latency, not the arithmetic; PyTorch's
+ * side uses BLAS).
+ */
+export function matVec(a: Float64Array, rows: number, cols: number, v: Float64Array, out: Float64Array): Float64Array {
+  let i = 0;
+  for (; i + 3 < rows; i += 4) {
+    const r0 = i * cols;
+    const r1 = r0 + cols;
+    const r2 = r1 + cols;
+    const r3 = r2 + cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < cols; j++) {
+      const x = v[j];
+      s0 += a[r0 + j] * x;
+      s1 += a[r1 + j] * x;
+      s2 += a[r2 + j] * x;
+      s3 += a[r3 + j] * x;
+    }
+    out[i] = s0;
+    out[i + 1] = s1;
+    out[i + 2] = s2;
+    out[i + 3] = s3;
+  }
+  for (; i < rows; i++) {
+    let s = 0;
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) s += a[r + j] * v[j];
+    out[i] = s;
+  }
+  return out;
+}
+
 function t(shape: number[], data: Float64Array): Tensor {
   return { shape, data };
 }
@@ -65,14 +102,7 @@ export function dense(n: number, seed = 1): Workload {
     f: ({ W, x }) => {
       const w = W.data;
       const v = x.data;
-      const z = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        const row = i * n;
-        for (let j = 0; j < n; j++) s += w[row + j] * v[j];
-        z[i] = s;
-      }
-      return t([n], z);
+      return t([n], matVec(w, n, n, v, new Float64Array(n)));
     },
     jacobian: ({ W }) => W,
   };
@@ -94,13 +124,9 @@ export function gradW(n: number, seed = 2): Workload {
       const w = W.data;
       const v = x.data;
       const d = c.data;
+      const z = matVec(w, n, n, v, new Float64Array(n));
       let J = 0;
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        const row = i * n;
-        for (let j = 0; j < n; j++) s += w[row + j] * v[j];
-        J += d[i] * s;
-      }
+      for (let i = 0; i < n; i++) J += d[i] * z[i];
       return t([], Float64Array.of(J));
     },
     gradient: ({ x, c }) => {
@@ -173,19 +199,17 @@ function mlpForward(
   const b2d = b2.data;
   const z = keep?.z ?? new Float64Array(nh);
   const h = keep?.h ?? new Float64Array(nh);
+  matVec(Wd, nh, ni, xd, z);
   for (let i = 0; i < nh; i++) {
-    let s = b1d[i];
-    const row = i * ni;
-    for (let j = 0; j < ni; j++) s += Wd[row + j] * xd[j];
+    const s = z[i] + b1d[i];
     z[i] = s;
     h[i] = s > 0 ? s : 0;
   }
   const r = keep?.p ?? new Float64Array(no);
   let max = -Infinity;
+  matVec(Ud, no, nh, h, r);
   for (let k = 0; k < no; k++) {
-    let s = b2d[k];
-    const row = k * nh;
-    for (let i = 0; i < nh; i++) s += Ud[row + i] * h[i];
+    const s = r[k] + b2d[k];
     r[k] = s;
     if (s > max) max = s;
   }

@@ -2,7 +2,7 @@ import { estimateNoise, fitNoise } from '../fd/ecnoise.js';
 import { FLOAT32_BASE_STEP, FLOAT64_BASE_STEP } from '../fd/step.js';
 import { precisionModel, type PrecisionModel } from '../fd/precision.js';
 import { hashNumbers, rng, type Rng } from '../fd/random.js';
-import { cloneTensor, formatShape, type Tensor } from '../tensor/index.js';
+import { cloneTensor, formatShape, isTensor, type Tensor } from '../tensor/index.js';
 import { derivativeKind } from './analytic.js';
 import type { CheckOptions, CheckSpec, NamedTensors, Precision, Tolerance } from './types.js';
 import { asTensor, callUser, UserCodeError } from './user-call.js';
@@ -42,13 +42,16 @@ export interface CheckContext {
   readonly labels: CheckLabels;
   evaluations: number;
   derivativeCalls: number;
-  /** Evaluates f at the working inputs for finite differences: checks size and finiteness, names the moved entries. */
-  evaluate(): Float64Array;
+  /**
+   * Evaluates f at the working inputs for finite differences: checks size and finiteness, names the moved entries.
+   * Writes the values into `into` when given (without allocating) and returns it, else returns a fresh array.
+   */
+  evaluate(into?: Float64Array): Float64Array;
   /**
    * Like evaluate, and throws a UserCodeError when f changes what it was handed: entry j of differentiated input b
    * when given (a cheap check), else any entry of the differentiated inputs.
    */
-  evaluateGuarded(b?: number, j?: number): Float64Array;
+  evaluateGuarded(b?: number, j?: number, into?: Float64Array): Float64Array;
   /** Throws a UserCodeError naming the first input that differs from the snapshot (and restores it). */
   checkMutation(what: string): void;
   /**
@@ -87,8 +90,13 @@ export function findMutation(snapshot: NamedTensors, current: NamedTensors, rest
   for (const [name, t] of Object.entries(snapshot)) {
     const c = current[name];
     if (c.data.length !== t.data.length) return `${name} (length changed)`;
-    for (let i = 0; i < t.data.length; i++) {
-      if (!Object.is(c.data[i], t.data[i])) {
+    const now = c.data;
+    const was = t.data;
+    for (let i = 0; i < was.length; i++) {
+      // Object.is, written out for speed: equal values (but not 0 and −0), or NaN both times.
+      const a = now[i];
+      const b = was[i];
+      if (a === b ? a === 0 && 1 / a !== 1 / b : a === a || b === b) {
         if (restore) c.data.set(t.data);
         return `${name}[${i}]`;
       }
@@ -112,6 +120,33 @@ export function movedEntries(snapshot: NamedTensors, working: NamedTensors): str
   }
   if (count === 0) return 'no input was moved';
   return count === 1 ? first : `${count} input entries were moved along a probe direction (the first: ${first})`;
+}
+
+/**
+ * Copies what f returned into `into` when it is a number, a Float64Array or a well-formed tensor of that size (the
+ * common returns, without building a Tensor); undefined for anything else, which the general conversion handles.
+ */
+function copyOutput(raw: unknown, into: Float64Array): Float64Array | undefined {
+  if (typeof raw === 'number') {
+    if (into.length !== 1) return undefined;
+    into[0] = raw;
+    return into;
+  }
+  let data: Float64Array | Float32Array | undefined;
+  if (raw instanceof Float64Array) data = raw;
+  else if (isTensor(raw)) {
+    let size = 1;
+    for (const d of raw.shape) {
+      if (!(Number.isInteger(d) && d >= 0)) return undefined;
+      size *= d;
+    }
+    if (size === raw.data.length) data = raw.data;
+  }
+  if (!data || data.length !== into.length) return undefined;
+  // A short output is copied faster by hand than through TypedArray.prototype.set.
+  if (data.length < 64) for (let i = 0; i < data.length; i++) into[i] = data[i];
+  else into.set(data);
+  return into;
 }
 
 /** Throws a UserCodeError naming the first non-finite entry of f's value. */
@@ -202,30 +237,39 @@ export function openCheck(
     get noiseMeasured(): boolean {
       return measured !== undefined;
     },
-    evaluate(): Float64Array {
-      const out = callF();
-      if (out.data.length !== ctx.outSize) {
-        throw new UserCodeError(`${names.f} returned ${out.data.length} values near the input (${movedEntries(snapshot, working)}), but ${ctx.outSize} at it`);
+    evaluate(into?: Float64Array): Float64Array {
+      counters.evaluations++;
+      const raw = callUser(names.f, callSpecF);
+      const out = (into && copyOutput(raw, into)) || asTensor(names.f, raw).data;
+      if (out.length !== ctx.outSize) {
+        throw new UserCodeError(`${names.f} returned ${out.length} values near the input (${movedEntries(snapshot, working)}), but ${ctx.outSize} at it`);
       }
       for (let i = 0; i < ctx.outSize; i++) {
-        if (!Number.isFinite(out.data[i])) {
-          throw new UserCodeError(`finite differences met ${String(out.data[i])}: ${names.f} returned it at output index ${i} when ${movedEntries(snapshot, working)}`);
+        if (!Number.isFinite(out[i])) {
+          throw new UserCodeError(`finite differences met ${String(out[i])}: ${names.f} returned it at output index ${i} when ${movedEntries(snapshot, working)}`);
         }
       }
-      return out.data;
+      return out;
     },
-    evaluateGuarded(b?: number, j?: number): Float64Array {
+    evaluateGuarded(b?: number, j?: number, into?: Float64Array): Float64Array {
       if (b !== undefined && j !== undefined) {
         const want = ctx.buffers[b][j];
-        const out = ctx.evaluate();
+        const out = ctx.evaluate(into);
         if (!Object.is(ctx.buffers[b][j], want)) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[b]}[${j}]`);
         return out;
       }
-      const before = ctx.buffers.map((buf) => Float64Array.from(buf));
-      const out = ctx.evaluate();
+      const before = ctx.buffers.map((buf) => buf.slice());
+      const out = ctx.evaluate(into);
       ctx.buffers.forEach((buf, c) => {
-        const k = buf.findIndex((v, i) => !Object.is(v, before[c][i]));
-        if (k >= 0) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[c]}[${k}]`);
+        const was = before[c];
+        for (let k = 0; k < buf.length; k++) {
+          // Object.is, written out: equal values (but not 0 and −0), or NaN both times.
+          const a = buf[k];
+          const w = was[k];
+          if (a === w ? a === 0 && 1 / a !== 1 / w : a === a || w === w) {
+            throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[c]}[${k}]`);
+          }
+        }
       });
       return out;
     },
@@ -260,9 +304,10 @@ export function openCheck(
       return seen!;
     },
   };
+  const callSpecF = (): unknown => spec.f(working);
   const callF = (): Tensor => {
     counters.evaluations++;
-    return asTensor(names.f, callUser(names.f, () => spec.f(working)));
+    return asTensor(names.f, callUser(names.f, callSpecF));
   };
 
   if (spec.noiseFloor) {

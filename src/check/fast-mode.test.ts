@@ -277,21 +277,21 @@ describe('fast mode', () => {
       vjp: { name: 'tanh', inputs: fc.constant({ x }), f, vjp: ({ x }, u) => vec(x.data.map((v, i) => d(v, i) * u.data[i])) },
     };
     for (const [form, spec] of Object.entries(specs)) {
-      test(`localizes a single entry wrong by 1% (${form}), in a few hundred evaluations where full mode needs 4·10⁴`, () => {
+      test(`localizes a single entry wrong by 1% (${form}), in a few hundred evaluations where full mode needs 2·10⁴ or more`, () => {
         const v = checkOnce(spec, { x }, FAST);
         expect(v.status).toBe('fail');
         expect(v.entries[0]).toMatchObject({ input: 'x', outIndex: wrong, inIndex: wrong });
         expect(v.entries[0].relError).toBeCloseTo(0.01 / 1.01, 3);
         expect(v.entries.filter((e) => !(e.absError <= e.tolerance))).toHaveLength(1);
-        // Full mode's cost model: 4 evaluations per input entry (plus 2 at x).
-        expect(v.evaluations).toBeLessThan((4 * n + 2) / 100);
+        // Full mode's cost model: at least 2 evaluations per input entry (plus 2 at x).
+        expect(v.evaluations).toBeLessThan((2 * n + 2) / 100);
         expect(v.fast!.localizationEvaluations).toBeGreaterThan(0);
       });
     }
 
     test('a scalar loss with one wrong gradient entry: fast mode localizes it with 1% of the evaluations full mode spends', () => {
       const c = vec(Array.from({ length: n }, () => r.uniform()));
-      // ½ Σ c x², cheap enough for full mode's 4·10⁴ evaluations; ∇ = c ∘ x, entry 4321 off by 1%.
+      // ½ Σ c x², cheap enough for full mode's 2·10⁴ or more evaluations; ∇ = c ∘ x, entry 4321 off by 1%.
       const spec: CheckSpec = {
         name: '½ Σ c·x²',
         inputs: fc.constant({ x, c }),
@@ -309,7 +309,7 @@ describe('fast mode', () => {
       expect(fast.status).toBe('fail');
       expect(fast.entries[0]).toMatchObject({ outIndex: 0, inIndex: wrong });
       expect(full.entries[0]).toMatchObject({ outIndex: 0, inIndex: wrong });
-      expect(full.evaluations).toBeGreaterThanOrEqual(4 * n);
+      expect(full.evaluations).toBeGreaterThanOrEqual(2 * n);
       expect(fast.evaluations * 100).toBeLessThan(full.evaluations);
     });
 

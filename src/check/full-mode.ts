@@ -1,5 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
-import { FLOAT64_BASE_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
+import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
 import { taylorColumn } from './taylor-confirm.js';
@@ -54,8 +54,10 @@ interface InputState {
   value: Float64Array;
   /** Truncation part of each entry's error estimate. */
   trunc: Float64Array;
-  /** The noise part is coef · σ_row. */
-  coef: Float64Array;
+  /** Per column: the noise part of an entry's error is noiseFactor[j] · σ_row, unless `coef` holds its own factor. */
+  noiseFactor: Float64Array;
+  /** Per entry, once some entry was re-estimated on a stencil of its own: the factor that replaces noiseFactor. */
+  coef: Float64Array | undefined;
   /** σ per output row used for this input. */
   noise: Float64Array;
   /** The largest |f| per output row over the stencil points. */
@@ -63,13 +65,136 @@ interface InputState {
   kink: Uint8Array;
   /** Entries the Taylor test showed to be finite-difference artefacts. */
   refuted: Uint8Array;
+  /** Per column: 1 when every entry agreed with the analytic one on two points (see fdJacobian's gate). */
+  twoPoint: Uint8Array;
+  /** The other columns: the only ones where an entry can fail, look like a kink, or be re-examined. */
+  open: Int32Array;
+  /** Entries whose one-sided differences suggest a kink within the stencil. */
+  suspect: Uint8Array;
+  /** The coarse step of each column. */
+  steps: Float64Array;
 }
 
-const errorOf = (s: InputState, k: number): number => s.trunc[k] + s.coef[k] * s.noise[Math.floor(k / s.inSize)];
+const coefAt = (s: InputState, k: number, j: number): number => (s.coef ? s.coef[k] : s.noiseFactor[j]);
+const errorAt = (s: InputState, i: number, j: number): number => {
+  const k = i * s.inSize + j;
+  return s.trunc[k] + coefAt(s, k, j) * s.noise[i];
+};
+
+/** Gives entry (i, j) a noise factor of its own. */
+function setCoef(s: InputState, i: number, j: number, factor: number): void {
+  if (!s.coef) {
+    const coef = new Float64Array(s.trunc.length);
+    for (let r = 0, k = 0; r < s.noise.length; r++) for (let c = 0; c < s.inSize; c++, k++) coef[k] = s.noiseFactor[c];
+    s.coef = coef;
+  }
+  s.coef[i * s.inSize + j] = factor;
+}
+
+/** The rows of each open column where `pick` holds, by column (columns in order of their first such row). */
+function openEntries(s: InputState, rows: number, pick: (i: number, j: number) => boolean): Map<number, number[]> {
+  const byColumn = new Map<number, number[]>();
+  for (let i = 0; i < rows; i++) {
+    for (const j of s.open) {
+      if (!pick(i, j)) continue;
+      const list = byColumn.get(j);
+      if (list) list.push(i);
+      else byColumn.set(j, [i]);
+    }
+  }
+  return byColumn;
+}
+
+/** The worst entries seen so far, failing ones first, then by how far they go past their tolerance (no full sort). */
+class WorstEntries {
+  private readonly kept: { entry: EntryComparison; key: number }[] = [];
+  constructor(private readonly size: number) {}
+  /** Whether an entry with this key would be kept (build the entry only then). */
+  wants(key: number): boolean {
+    return this.kept.length < this.size || key > this.kept[this.kept.length - 1].key;
+  }
+  add(entry: EntryComparison, key: number): void {
+    if (!this.wants(key)) return;
+    let at = this.kept.length;
+    while (at > 0 && !(this.kept[at - 1].key >= key)) at--;
+    this.kept.splice(at, 0, { entry, key });
+    if (this.kept.length > this.size) this.kept.pop();
+  }
+  entries(): EntryComparison[] {
+    return this.kept.map((w) => w.entry);
+  }
+}
+
+/** What comparing every entry of one input found. */
+interface InputComparison {
+  errorEstimate: Float64Array;
+  /** NaN at kinks. */
+  tolerance: Float64Array;
+  maxAbsError: number;
+  maxRelError: number;
+  maxTolerance: number;
+  maxNumeric: number;
+  failing: number;
+  anyRefuted: boolean;
+}
 
 /**
- * Full mode: the whole finite-difference Jacobian of each differentiated input (4 evaluations per entry), every entry
- * compared with its own tolerance; entries that fail or look like a kink are re-examined on a ladder of smaller
+ * Compares every entry of one input with its tolerance, filling the error and tolerance arrays of the report and
+ * offering each entry to `worst`. (A small function of its own: this loop visits every entry of the Jacobian, and
+ * the JIT optimizes it best apart from the rest of the check.)
+ */
+function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: WorstEntries): InputComparison {
+  const size = outSize * s.inSize;
+  const tolerance = new Float64Array(size);
+  const errorEstimate = new Float64Array(size);
+  const { atol, rtol } = tol;
+  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize } = s;
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  let maxTolerance = 0;
+  let maxNumeric = 0;
+  let failing = 0;
+  let anyRefuted = false;
+  for (let i = 0, k = 0; i < outSize; i++) {
+    const sigma = s.noise[i];
+    for (let j = 0; j < inSize; j++, k++) {
+      const an = analytic[k];
+      const nu = value[k];
+      const err = trunc[k] + (coef ? coef[k] : noiseFactor[j]) * sigma;
+      const scale = Math.max(Math.abs(an), Math.abs(nu));
+      // entryTolerance and relativeError, written out.
+      const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
+      errorEstimate[k] = err;
+      if (kink[k]) {
+        tolerance[k] = NaN;
+        continue;
+      }
+      tolerance[k] = t;
+      if (refuted[k]) anyRefuted = true;
+      const absError = Math.abs(an - nu);
+      if (absError > maxAbsError) maxAbsError = absError;
+      const over = !(absError <= t);
+      const fails = over && !refuted[k];
+      // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
+      if ((Math.abs(nu) > 2 * t || over) && scale > 0 && absError > maxRelError * scale) maxRelError = absError / scale;
+      if (t > maxTolerance) maxTolerance = t;
+      if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
+      if (fails) failing++;
+      const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
+      // Failing entries rank above every other; within each group, by how far past the tolerance.
+      const key = (fails ? 1e300 : 0) + Math.min(ratio, 1e299);
+      if (worst.wants(key)) {
+        worst.add({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
+      }
+    }
+  }
+  return { errorEstimate, tolerance, maxAbsError, maxRelError, maxTolerance, maxNumeric, failing, anyRefuted };
+}
+
+/**
+ * Full mode: the whole finite-difference Jacobian of each differentiated input, every entry compared with its own
+ * tolerance: a column whose central differences plainly agree with the analytic values costs 2 evaluations per
+ * entry, the others 4 (Richardson); entries that fail or look like a kink are re-examined on a ladder of smaller
  * steps; a failure that survives is checked against the measured noise of f (ECnoise) and, on noisy or float32
  * functions, confirmed by the Taylor test before it is reported.
  */
@@ -85,65 +210,59 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const round = precision.name === 'float32' ? precision.round : undefined;
   const states: InputState[] = [];
   let kinks = 0;
-  const tolOf = (s: InputState, k: number): number => entryTolerance(tol, s.analytic[k], s.value[k], errorOf(s, k));
-  const fails = (s: InputState, k: number): boolean => !s.kink[k] && !s.refuted[k] && !(Math.abs(s.analytic[k] - s.value[k]) <= tolOf(s, k));
+  const tolAt = (s: InputState, i: number, j: number): number => {
+    const k = i * s.inSize + j;
+    return entryTolerance(tol, s.analytic[k], s.value[k], errorAt(s, i, j));
+  };
+  const fails = (s: InputState, i: number, j: number): boolean => {
+    const k = i * s.inSize + j;
+    return !s.kink[k] && !s.refuted[k] && !(Math.abs(s.analytic[k] - s.value[k]) <= tolAt(s, i, j));
+  };
 
-  const steps: Float64Array[] = [];
-  const suspects: Uint8Array[] = [];
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
     const inSize = buffer.length;
-    const fd = fdJacobian((j) => ctx.evaluateGuarded(b, j), buffer, f0, {
+    const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
       baseStep,
       epsilon: precision.epsilon,
       tiny: precision.tiny,
       round,
       noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
+      gate: { reference: a.jacobians[name], atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
     });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     const n = outSize * inSize;
-    const s: InputState = {
-      name,
-      inSize,
-      analytic: a.jacobians[name],
-      value: fd.value,
-      trunc: new Float64Array(n),
-      coef: new Float64Array(n),
-      noise: fd.noise,
-      scale: fd.scale,
-      kink: new Uint8Array(n),
-      refuted: new Uint8Array(n),
-    };
-    const coefficient = NOISE_SIGMAS * RICHARDSON_NOISE;
-    for (let i = 0, k = 0; i < outSize; i++) {
-      for (let j = 0; j < inSize; j++, k++) {
-        if (!Number.isFinite(fd.value[k])) {
+    // A two-point column's values lie within a finite distance of the analytic ones: only open columns can overflow.
+    for (let i = 0; i < outSize; i++) {
+      for (const j of fd.openColumns) {
+        if (!Number.isFinite(fd.value[i * inSize + j])) {
           throw new UserCodeError(
             `finite differences overflowed at output index ${i} for ${name}[${j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
           );
         }
-        const c = coefficient / fd.steps[j];
-        s.coef[k] = c;
-        s.trunc[k] = Math.max(fd.error[k] - c * fd.noise[i], 0);
       }
     }
-    states.push(s);
-    steps.push(fd.steps);
-    suspects.push(fd.kinkSuspect);
+    states.push({
+      name,
+      inSize,
+      analytic: a.jacobians[name],
+      value: fd.value,
+      trunc: fd.truncation,
+      noiseFactor: fd.noiseFactor,
+      coef: undefined,
+      noise: fd.noise,
+      scale: fd.scale,
+      kink: new Uint8Array(n),
+      refuted: new Uint8Array(n),
+      twoPoint: fd.twoPoint,
+      open: fd.openColumns,
+      suspect: fd.kinkSuspect,
+      steps: fd.steps,
+    });
   });
 
   const anyFailing = (): boolean => {
-    for (const s of states) {
-      for (let i = 0, k = 0; i < outSize; i++) {
-        const sigma = s.noise[i];
-        for (let j = 0; j < s.inSize; j++, k++) {
-          const a = s.analytic[k];
-          const n = s.value[k];
-          const err = s.trunc[k] + s.coef[k] * sigma;
-          if (!(Math.abs(a - n) <= entryTolerance(tol, a, n, err)) && !s.kink[k] && !s.refuted[k]) return true;
-        }
-      }
-    }
+    for (const s of states) for (let i = 0; i < outSize; i++) for (const j of s.open) if (fails(s, i, j)) return true;
     return false;
   };
   // Before an entry is re-examined or reported, it is held against the measured noise of f: the pooled fourth
@@ -153,28 +272,26 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const noisyRow = (s: InputState, i: number): boolean => s.noise[i] > 64 * precision.epsilon * s.scale[i] + precision.tiny;
   let anyNoisy = false;
   if (precision.name !== 'float32') for (const s of states) for (let i = 0; i < outSize && !anyNoisy; i++) anyNoisy = noisyRow(s, i);
-  const anySuspect = suspects.some((k) => k.indexOf(1) >= 0);
+  const anySuspect = states.some((s) => s.suspect.indexOf(1) >= 0);
   if (anyNoisy || anySuspect || anyFailing()) {
     const sigma = ctx.noise(2);
     for (const s of states) s.noise = s.noise.map((v, i) => Math.max(v, sigma[i]));
   }
   // Where the measured noise calls for a larger step than the one taken, failing entries and noise-bound entries of
-  // noisy rows are measured again with it (4 evaluations per column).
+  // noisy rows are measured again with it (4 evaluations per column). Two-point columns agree with the analytic
+  // values whatever the noise and are left alone.
   if (ctx.noiseMeasured && precision.name !== 'float32') {
     states.forEach((s, b) => {
-      const columns = new Map<number, number[]>();
-      for (let k = 0; k < s.analytic.length; k++) {
-        const i = Math.floor(k / s.inSize);
+      const columns = openEntries(s, outSize, (i, j) => {
+        const k = i * s.inSize + j;
         // Failing entries, and entries whose error is mostly noise, in a noisy row.
-        if (!fails(s, k) && !(noisyRow(s, i) && s.coef[k] * s.noise[i] > s.trunc[k])) continue;
-        const j = k % s.inSize;
-        columns.set(j, [...(columns.get(j) ?? []), Math.floor(k / s.inSize)]);
-      }
+        return fails(s, i, j) || (noisyRow(s, i) && coefAt(s, k, j) * s.noise[i] > s.trunc[k]);
+      });
       for (const [j, rows] of columns) {
         // A larger step would step over a kink at x: columns that look like one keep their step for the ladder.
-        if (Array.from({ length: outSize }, (_, i) => suspects[b][i * s.inSize + j]).some(Boolean)) continue;
+        if (Array.from({ length: outSize }, (_, i) => s.suspect[i * s.inSize + j]).some(Boolean)) continue;
         const h = baseStepFor(ctx, rows) * Math.max(Math.abs(ctx.buffers[b][j]), 1);
-        if (!(h > steps[b][j] * 1.5)) continue;
+        if (!(h > s.steps[j] * 1.5)) continue;
         const unit = ctx.buffers.map((buf, c) => {
           const e = new Float64Array(buf.length);
           if (c === b) e[j] = 1;
@@ -185,28 +302,21 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         for (const i of rows) {
           const k = i * s.inSize + j;
           const error = dd.error[i] / Math.abs(stretch);
-          if (!(error < errorOf(s, k))) continue;
+          if (!(error < errorAt(s, i, j))) continue;
           s.value[k] = dd.value[i] / stretch;
-          s.coef[k] = (NOISE_SIGMAS * RICHARDSON_NOISE) / Math.abs(h * stretch);
-          s.trunc[k] = Math.max(error - s.coef[k] * s.noise[i], 0);
+          const factor = (NOISE_SIGMAS * RICHARDSON_NOISE) / Math.abs(h * stretch);
+          setCoef(s, i, j, factor);
+          s.trunc[k] = Math.max(error - factor * s.noise[i], 0);
         }
-        steps[b][j] = h;
+        s.steps[j] = h;
       }
     });
   }
   // Entries that still fail, or look like a kink, are re-examined on a ladder of smaller steps.
   states.forEach((s, b) => {
-    const toRefine = new Map<number, number[]>();
-    for (let k = 0; k < s.analytic.length; k++) {
-      if (fails(s, k) || suspects[b][k]) {
-        const j = k % s.inSize;
-        const rows = toRefine.get(j) ?? [];
-        rows.push(Math.floor(k / s.inSize));
-        toRefine.set(j, rows);
-      }
-    }
+    const toRefine = openEntries(s, outSize, (i, j) => fails(s, i, j) || s.suspect[i * s.inSize + j] === 1);
     for (const [j, rows] of toRefine) {
-      const r = refineColumn((c) => ctx.evaluateGuarded(b, c), ctx.buffers[b], f0, j, steps[b][j], rows, s.noise, {
+      const r = refineColumn((c) => ctx.evaluateGuarded(b, c), ctx.buffers[b], f0, j, s.steps[j], rows, s.noise, {
         epsilon: precision.epsilon,
         round,
         kinkNoise: ctx.acceptedNoise(),
@@ -218,7 +328,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
           kinks++;
           continue;
         }
-        const current = errorOf(s, k);
+        const current = errorAt(s, e.row, j);
         // The finer estimate wins when the ladder shows the first stencil straddling a kink near x, when it is more
         // precise, or when the two disagree beyond both their errors (the coarse stencil met something its error
         // estimate did not see). A failing entry is never rescued by an estimate that is merely less precise but
@@ -226,11 +336,11 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         if (e.straddled || e.error < current || Math.abs(e.value - s.value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
           s.value[k] = e.value;
           s.trunc[k] = e.truncation;
-          s.coef[k] = e.noiseFactor;
+          setCoef(s, e.row, j, e.noiseFactor);
         }
       }
     }
-    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    if (toRefine.size > 0) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
   });
 
   // The Taylor test, which needs no step and no noise estimate, confirms a failure before it is reported.
@@ -238,13 +348,15 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   if (anyFailing()) {
     const columns: { b: number; j: number; worst: number }[] = [];
     states.forEach((s, b) => {
-      for (let k = 0; k < s.analytic.length; k++) {
-        if (!fails(s, k)) continue;
-        const j = k % s.inSize;
-        const over = Math.abs(s.analytic[k] - s.value[k]) / tolOf(s, k);
-        const c = columns.find((c) => c.b === b && c.j === j);
-        if (c) c.worst = Math.max(c.worst, over);
-        else columns.push({ b, j, worst: over });
+      for (let i = 0; i < outSize; i++) {
+        for (const j of s.open) {
+          if (!fails(s, i, j)) continue;
+          const k = i * s.inSize + j;
+          const over = Math.abs(s.analytic[k] - s.value[k]) / tolAt(s, i, j);
+          const c = columns.find((c) => c.b === b && c.j === j);
+          if (c) c.worst = Math.max(c.worst, over);
+          else columns.push({ b, j, worst: over });
+        }
       }
     });
     columns.sort((p, q) => q.worst - p.worst);
@@ -259,60 +371,21 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
   }
 
-  // One pass over the entries: the figures of the verdict, the failing count, and the worst `maxEntries` entries
-  // (failing ones first, then by how far they go past their tolerance) without sorting them all.
+  // One pass over the entries: the figures of the verdict, the failing count, and the worst `maxEntries` entries.
   const pairs: JacobianPair[] = [];
-  const worst: { entry: EntryComparison; key: number }[] = [];
-  const keep = (entry: EntryComparison, key: number): void => {
-    if (worst.length >= maxEntries && !(key > worst[worst.length - 1].key)) return;
-    let at = worst.length;
-    while (at > 0 && !(worst[at - 1].key >= key)) at--;
-    worst.splice(at, 0, { entry, key });
-    if (worst.length > maxEntries) worst.pop();
-  };
+  const worst = new WorstEntries(maxEntries);
   let maxAbsError = 0;
   let maxRelError = 0;
   let sensitivity = 0;
   let anyRefuted = false;
   let failingCount = 0;
   for (const s of states) {
-    const size = outSize * s.inSize;
-    const tolT = new Float64Array(size);
-    const errT = new Float64Array(size);
-    let maxTol = 0;
-    let maxNumeric = 0;
-    for (let i = 0, k = 0; i < outSize; i++) {
-      const sigma = s.noise[i];
-      for (let j = 0; j < s.inSize; j++, k++) {
-        const an = s.analytic[k];
-        const nu = s.value[k];
-        const err = s.trunc[k] + s.coef[k] * sigma;
-        const t = entryTolerance(tol, an, nu, err);
-        errT[k] = err;
-        if (s.kink[k]) {
-          tolT[k] = NaN;
-          continue;
-        }
-        tolT[k] = t;
-        if (s.refuted[k]) anyRefuted = true;
-        const absError = Math.abs(an - nu);
-        if (absError > maxAbsError) maxAbsError = absError;
-        const over = !(absError <= t);
-        const failing = over && !s.refuted[k];
-        // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
-        if (Math.abs(nu) > 2 * t || over) maxRelError = Math.max(maxRelError, relativeError(an, nu));
-        if (t > maxTol) maxTol = t;
-        if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
-        if (failing) failingCount++;
-        const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
-        // Failing entries rank above every other; within each group, by how far past the tolerance.
-        const key = (failing ? 1 : 0) * 1e300 + Math.min(ratio, 1e299);
-        if (worst.length < maxEntries || key > worst[worst.length - 1].key) {
-          keep({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
-        }
-      }
-    }
-    if (maxNumeric > 0) sensitivity = Math.max(sensitivity, maxTol / maxNumeric);
+    const c = compareInput(s, outSize, tol, worst);
+    maxAbsError = Math.max(maxAbsError, c.maxAbsError);
+    maxRelError = Math.max(maxRelError, c.maxRelError);
+    anyRefuted ||= c.anyRefuted;
+    failingCount += c.failing;
+    if (c.maxNumeric > 0) sensitivity = Math.max(sensitivity, c.maxTolerance / c.maxNumeric);
     // The arrays belong to this check alone: the verdict takes them without a copy.
     pairs.push({
       input: s.name,
@@ -320,8 +393,8 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       outputShape: [...ctx.f0.shape],
       analytic: { shape: [outSize, s.inSize], data: s.analytic },
       numeric: { shape: [outSize, s.inSize], data: s.value },
-      errorEstimate: { shape: [outSize, s.inSize], data: errT },
-      tolerance: { shape: [outSize, s.inSize], data: tolT },
+      errorEstimate: { shape: [outSize, s.inSize], data: c.errorEstimate },
+      tolerance: { shape: [outSize, s.inSize], data: c.tolerance },
     });
   }
   const status = failingCount > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';
@@ -329,7 +402,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     status,
     hints: [],
     diagnoses: [],
-    entries: worst.map((w) => w.entry),
+    entries: worst.entries(),
     maxAbsError,
     maxRelError,
     evaluations: ctx.evaluations,

@@ -194,7 +194,8 @@ export interface CheckOptions {
   /** How many of the worst entries a verdict keeps. @defaultValue 10 */
   maxEntries?: number;
   /**
-   * full: every Jacobian entry against Richardson central differences (4 evaluations per input entry); fast: a few
+   * full: every Jacobian entry against central differences (2 evaluations per input entry where they plainly
+   * agree, 4 with Richardson extrapolation where they do not); fast: a few
    * random directional derivatives (about 4 evaluations per probe, whatever the input size), bisecting to the wrong
    * entries when a probe fails. @defaultValue 'full'
    */

@@ -47,10 +47,20 @@ export function directionalDerivative(
   options: DirectionalOptions = {},
 ): DirectionalDerivative {
   const precision = options.precision ?? FLOAT64;
-  const origin = buffers.map((b) => Float64Array.from(b));
-  // Half displacements on the grid, so that x ± q and x ± 2q are (nearly always) exact.
-  const half = origin.map((o, b) => o.map((x, j) => (direction[b][j] === 0 ? 0 : onGrid(x, (t * direction[b][j]) / 2, precision))));
-  const points = [2, -2, 1, -1].map((s) => origin.map((o, b) => o.map((x, j) => precision.round(x + s * half[b][j]))));
+  const round = precision.round;
+  const origin = buffers.map((b) => b.slice());
+  // The points x + s·q for s = 2, −2, 1, −1, with half displacements q on the grid, so that x ± q and x ± 2q are
+  // (nearly always) exact.
+  const steps = [2, -2, 1, -1];
+  const points = steps.map(() => origin.map((o) => new Float64Array(o.length)));
+  origin.forEach((o, b) => {
+    const dir = direction[b];
+    for (let j = 0; j < o.length; j++) {
+      const x = o[j];
+      const q = dir[j] === 0 ? 0 : onGrid(x, (t * dir[j]) / 2, precision);
+      for (let s = 0; s < 4; s++) points[s][b][j] = round(x + steps[s] * q);
+    }
+  });
   const values: Float64Array[] = [];
   try {
     for (const p of points) {
@@ -62,13 +72,12 @@ export function directionalDerivative(
   }
   const [fp2, fm2, fp1, fm1] = values;
   // w = (4·(Δ₊½ − Δ₋½)/t − (Δ₊₁ − Δ₋₁)/(2t)) / 3, the tangent of the Richardson combination of the stored points.
-  const tangent = origin.map((o, b) =>
-    o.map((_, j) => {
-      const d1 = points[0][b][j] - points[1][b][j];
-      const d2 = points[2][b][j] - points[3][b][j];
-      return (4 * (d2 / t) - d1 / (2 * t)) / 3;
-    }),
-  );
+  const tangent = origin.map((o, b) => {
+    const [p2, m2, p1, m1] = points.map((p) => p[b]);
+    const w = new Float64Array(o.length);
+    for (let j = 0; j < o.length; j++) w[j] = (4 * ((p1[j] - m1[j]) / t) - (p2[j] - m2[j]) / (2 * t)) / 3;
+    return w;
+  });
   const m = f0.length;
   const value = new Float64Array(m);
   const error = new Float64Array(m);

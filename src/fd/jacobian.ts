@@ -4,10 +4,11 @@ import { richardson } from './richardson.js';
 import { FLOAT64_BASE_STEP, stepFor } from './step.js';
 
 /**
- * Evaluates f at the current contents of the working buffer and returns a fresh flat output. `moved` is the index of
+ * Evaluates f at the current contents of the working buffer and returns its flat output: a fresh array, or `into`
+ * when given and it fits (so a caller that holds a few outputs at a time allocates none). `moved` is the index of
  * the one entry that was moved away from x, when only one was (so the caller can check that f left it alone).
  */
-export type Evaluate = (moved?: number) => Float64Array;
+export type Evaluate = (moved?: number, into?: Float64Array) => Float64Array;
 
 /** How finite differences are taken. */
 export interface FdOptions {
@@ -21,7 +22,35 @@ export interface FdOptions {
   round?: (v: number) => number;
   /** A noise level per output row measured elsewhere (ECnoise); the larger of it and the pooled fourth differences is used. @defaultValue none */
   noise?: ArrayLike<number>;
+  /**
+   * A reference Jacobian to decide columns on two points: a column whose every central difference at ±h agrees with
+   * the reference within the gate's tolerance (and shows no sign of a kink) is taken at 2 evaluations; the others
+   * get the full five-point stencil. @defaultValue none: every column on five points
+   */
+  gate?: TwoPointGate;
 }
+
+/**
+ * What decides a column on two points: the reference values a (row-major, like the Jacobian) and the tolerance
+ * atol + rtol·max(|a|, |d|) + 2·(noise term of d): each central difference d must lie within half of it.
+ */
+export interface TwoPointGate {
+  reference: Float64Array;
+  atol: number;
+  rtol: number;
+  /**
+   * Relative step of the two-point difference. A plain central difference wants a smaller step than Richardson's
+   * (its truncation is h², not h⁴): see FLOAT64_TWO_POINT_STEP. @defaultValue the base step
+   */
+  step?: number;
+}
+
+/**
+ * A one-sided gap |f(x+h) − 2f(x) + f(x−h)| / h above this fraction of the larger one-sided slope keeps a column off
+ * the two-point path: a smooth f leaves a gap of h·|f''| (about 1e-4 of the slope for |f''| ≈ |f'|), a kink at x
+ * the jump in slope.
+ */
+export const TWO_POINT_KINK_FRACTION = 2 ** -10;
 
 /** Number of standard deviations of rounding noise that an error estimate covers. */
 export const NOISE_SIGMAS = 3;
@@ -33,25 +62,38 @@ export const RICHARDSON_NOISE = 1.9;
 export interface FdJacobian {
   rows: number;
   cols: number;
-  /** Richardson estimate of ∂f_i/∂x_j, row-major [rows, cols]. */
+  /** Richardson estimate of ∂f_i/∂x_j, row-major [rows, cols] (the central difference at h in a two-point column). */
   value: Float64Array;
-  /** Estimated error of each value: truncation plus NOISE_SIGMAS times the rounding noise. */
-  error: Float64Array;
+  /** Estimated error of each value: truncation plus NOISE_SIGMAS times the rounding noise (computed when first read). */
+  readonly error: Float64Array;
+  /** The truncation part of each error (in a two-point column: the disagreement with the reference). */
+  truncation: Float64Array;
   /** 1 where the one-sided differences disagree enough to suspect a kink within the stencil. */
   kinkSuspect: Uint8Array;
   /** Estimated absolute noise σ of each output component. */
   noise: Float64Array;
   /** The largest |f| of each output component over the stencil points (the scale its rounding is relative to). */
   scale: Float64Array;
-  /** The coarse step h used for each input entry. */
+  /** The coarse step h used for each input entry (in a two-point column, the two-point step). */
   steps: Float64Array;
+  /** Per column: how the row's noise σ enters each entry's error (error = truncation part + noiseFactor · σ). */
+  noiseFactor: Float64Array;
+  /**
+   * Per column: 1 when the gate decided it on two points. Its values are central differences at ±h and their
+   * `error` is the disagreement with the reference plus the noise term: how far off the difference is if the
+   * reference is right (a reference that is wrong beyond the gate's tolerance never decides a column).
+   */
+  twoPoint: Uint8Array;
+  /** The columns not decided on two points (all of them without a gate), ascending. */
+  openColumns: Int32Array;
   /** Function evaluations spent. */
   evaluations: number;
 }
 
 /**
  * Finite-difference Jacobian of f with respect to the buffer x: central differences at h and h/2 per entry,
- * combined by Richardson extrapolation. x is perturbed in place and restored exactly.
+ * combined by Richardson extrapolation; with a gate, columns that agree with the reference at h stop there.
+ * x is perturbed in place and restored exactly.
  */
 export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array, options: FdOptions = {}): FdJacobian {
   const base = options.baseStep ?? FLOAT64_BASE_STEP;
@@ -60,93 +102,287 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const round = options.round ?? identity;
   const rows = f0.length;
   const cols = x.length;
-  const value = new Float64Array(rows * cols);
-  const trunc = new Float64Array(rows * cols);
-  const gap = new Float64Array(rows * cols);
-  const smooth = new Float64Array(rows * cols);
+  // Columns are filled one at a time: the per-entry arrays are kept column-major ([cols, rows]) while they are
+  // filled, so each column is written contiguously, and the results are transposed once at the end.
+  const valueT = new Float64Array(rows * cols);
+  const truncT = new Float64Array(rows * cols);
+  // What the five-point stencil adds per entry, allocated with the first column that needs it.
+  let gapT = EMPTY;
+  let smoothT = EMPTY;
+  let d4sqT = EMPTY;
+  let movesT = new Uint8Array(0);
+  const open: number[] = [];
   const steps = new Float64Array(cols);
-  const d4sq = new Float64Array(rows * cols);
-  const moves = new Uint8Array(rows * cols);
   const maxAbs = new Float64Array(rows);
   for (let i = 0; i < rows; i++) maxAbs[i] = Math.abs(f0[i]);
+  const noiseFactor = new Float64Array(cols);
+  const twoPoint = new Uint8Array(cols);
+  const gate = options.gate;
+  const given = options.noise;
+  const ref = gate ? columnMajor(gate.reference, rows, cols) : EMPTY;
+  const twoPointBase = gate?.step ?? base;
+  let evaluations = 0;
+  const buffers: ColumnBuffers = { rows, f0, ref, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
+  // The outputs at the stencil points of one column, reused from column to column.
+  const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
   for (let j = 0; j < cols; j++) {
     const xj = x[j];
+    const col = j * rows;
+    let fp2: Float64Array | undefined;
+    let fm2: Float64Array | undefined;
+    if (gate) {
+      // The two-point path: every entry of the column must agree with the reference within half the tightest
+      // tolerance it could be held to (the noise term alone, no truncation), and show no sign of a kink.
+      const h = stepFor(xj, twoPointBase);
+      const px = round(xj + h);
+      const mx = round(xj - h);
+      x[j] = px;
+      const fp = evaluate(j, scratch[0]);
+      x[j] = mx;
+      const fm = evaluate(j, scratch[1]);
+      x[j] = xj;
+      evaluations += 2;
+      const hp = px - xj;
+      const hm = xj - mx;
+      const w = px - mx;
+      const half = w / 2;
+      const twoPointNoise = (NOISE_SIGMAS * Math.SQRT1_2) / half;
+      const decided = twoPointColumn(buffers, col, fp, fm, w, hp, hm, twoPointNoise, gate);
+      if (decided) {
+        twoPoint[j] = 1;
+        steps[j] = h;
+        noiseFactor[j] = twoPointNoise;
+        continue;
+      }
+      // The five-point stencil reuses the two points when they are its outer ones.
+      if (twoPointBase === base) {
+        fp2 = fp;
+        fm2 = fm;
+      }
+    }
+    if (open.length === 0) {
+      gapT = buffers.gapT = new Float64Array(rows * cols);
+      smoothT = buffers.smoothT = new Float64Array(rows * cols);
+      d4sqT = buffers.d4sqT = new Float64Array(rows * cols);
+      movesT = buffers.movesT = new Uint8Array(rows * cols);
+    }
+    open.push(j);
     const h = stepFor(xj, base);
     steps[j] = h;
     // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point).
     const p2x = round(xj + h);
     const m2x = round(xj - h);
+    if (!fp2 || !fm2) {
+      x[j] = p2x;
+      fp2 = evaluate(j, scratch[0]);
+      x[j] = m2x;
+      fm2 = evaluate(j, scratch[1]);
+      evaluations += 2;
+    }
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
-    x[j] = p2x;
-    const fp2 = evaluate(j);
-    x[j] = m2x;
-    const fm2 = evaluate(j);
     x[j] = p1x;
-    const fp1 = evaluate(j);
+    const fp1 = evaluate(j, scratch[2]);
     x[j] = m1x;
-    const fm1 = evaluate(j);
+    const fm1 = evaluate(j, scratch[3]);
     x[j] = xj;
-    const hp1 = p1x - xj;
-    const hm1 = xj - m1x;
-    const hp2 = p2x - xj;
-    const hm2 = xj - m2x;
+    evaluations += 2;
+    noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
     const w1 = p1x - m1x;
-    // The hot loop: central differences and Richardson's (4·D(h/2) − D(h))/3 written out (see richardson()).
-    for (let i = 0; i < rows; i++) {
-      const k = i * cols + j;
-      const d1 = (fp2[i] - fm2[i]) / w2;
-      const d2 = (fp1[i] - fm1[i]) / w1;
-      const correction = (d2 - d1) / 3;
-      value[k] = d2 + correction;
-      trunc[k] = Math.abs(correction);
-      // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
-      const fwd2 = (fp2[i] - f0[i]) / hp2;
-      const bwd2 = (f0[i] - fm2[i]) / hm2;
-      const fwd1 = (fp1[i] - f0[i]) / hp1;
-      const bwd1 = (f0[i] - fm1[i]) / hm1;
-      gap[k] = Math.abs(fwd1 - bwd1);
-      smooth[k] = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-      const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
-      d4sq[k] = d4 * d4;
-      if (fp2[i] !== f0[i] || fm2[i] !== f0[i] || fp1[i] !== f0[i] || fm1[i] !== f0[i]) moves[k] = 1;
-      const a = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]));
-      if (a > maxAbs[i]) maxAbs[i] = a;
-    }
+    fivePointColumn(buffers, col, fp2, fm2, fp1, fm1, w2, w1, p2x - xj, xj - m2x, p1x - xj, xj - m1x);
   }
 
+  const value = rowMajor(valueT, rows, cols);
+  const trunc = rowMajor(truncT, rows, cols);
+  const openColumns = Int32Array.from(open);
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    noise[i] = Math.max(pooledNoise(d4sq, moves, i, cols), options.noise?.[i] ?? 0, eps * maxAbs[i], tiny);
+    const pooled = openColumns.length > 0 ? pooledNoise(d4sqT, movesT, i, rows, openColumns) : 0;
+    noise[i] = Math.max(pooled, given?.[i] ?? 0, eps * maxAbs[i], tiny);
   }
-  const error = new Float64Array(rows * cols);
   const kinkSuspect = new Uint8Array(rows * cols);
-  const noiseCoefficient = NOISE_SIGMAS * RICHARDSON_NOISE;
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      const k = i * cols + j;
-      const h = steps[j];
-      error[k] = trunc[k] + noiseCoefficient * (noise[i] / h);
+    for (const j of openColumns) {
+      const k = j * rows + i;
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
-      if (gap[k] > 1.5 * smooth[k] + 20 * ((eps * maxAbs[i]) / h)) kinkSuspect[k] = 1;
+      if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[i * cols + j] = 1;
     }
   }
-  return { rows, cols, value, error, kinkSuspect, noise, scale: maxAbs, steps, evaluations: 4 * cols };
+  let error: Float64Array | undefined;
+  return {
+    rows,
+    cols,
+    value,
+    truncation: trunc,
+    get error(): Float64Array {
+      if (!error) {
+        error = new Float64Array(rows * cols);
+        for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) error[k] = trunc[k] + noiseFactor[j] * noise[i];
+      }
+      return error;
+    },
+    kinkSuspect,
+    noise,
+    scale: maxAbs,
+    steps,
+    noiseFactor,
+    twoPoint,
+    openColumns,
+    evaluations,
+  };
+}
+
+const EMPTY = new Float64Array(0);
+
+/** The per-entry arrays of fdJacobian (column-major) and what its column loops read. */
+interface ColumnBuffers {
+  rows: number;
+  f0: Float64Array;
+  ref: Float64Array;
+  valueT: Float64Array;
+  truncT: Float64Array;
+  gapT: Float64Array;
+  smoothT: Float64Array;
+  d4sqT: Float64Array;
+  movesT: Uint8Array;
+  maxAbs: Float64Array;
+  eps: number;
+  tiny: number;
+  given: ArrayLike<number> | undefined;
+}
+
+/**
+ * Fills one column (starting at `col` in the column-major arrays) with the central differences of f(x ± h) and says
+ * whether the gate decides it: every entry within half its tightest tolerance of the reference, and no one-sided gap
+ * that a kink could explain. (Functions of their own, the column loops stay small enough for the JIT to optimize.)
+ */
+function twoPointColumn(
+  b: ColumnBuffers,
+  col: number,
+  fp: Float64Array,
+  fm: Float64Array,
+  w: number,
+  hp: number,
+  hm: number,
+  noiseTerm: number,
+  gate: TwoPointGate,
+): boolean {
+  const { rows, f0, ref, valueT, truncT, maxAbs, eps, tiny, given } = b;
+  const { atol, rtol } = gate;
+  const half = w / 2;
+  // The one-sided slopes only feed the kink screen: multiplying by the inverse widths is exact enough there.
+  const invHp = 1 / hp;
+  const invHm = 1 / hm;
+  let decided = true;
+  for (let i = 0; i < rows; i++) {
+    const fpi = fp[i];
+    const fmi = fm[i];
+    const f = f0[i];
+    const d = (fpi - fmi) / w;
+    valueT[col + i] = d;
+    const sc = Math.max(Math.abs(f), Math.abs(fpi), Math.abs(fmi));
+    if (sc > maxAbs[i]) maxAbs[i] = sc;
+    if (!decided) continue;
+    const a = ref[col + i];
+    const deviation = Math.abs(a - d);
+    const sigma = Math.max(eps * sc, tiny, given ? given[i] : 0);
+    // (A difference that overflowed is never decided: its tolerance would be infinite too.)
+    if (!(deviation <= 0.5 * (atol + rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * noiseTerm * sigma)) || !Number.isFinite(d)) {
+      decided = false;
+      continue;
+    }
+    const fwd = (fpi - f) * invHp;
+    const bwd = (f - fmi) * invHm;
+    const gap = Math.abs(fwd - bwd);
+    if (gap > TWO_POINT_KINK_FRACTION * Math.max(Math.abs(fwd), Math.abs(bwd)) && gap > gapFloor(sc, half, eps, given ? given[i] : 0)) {
+      decided = false;
+      continue;
+    }
+    truncT[col + i] = deviation;
+  }
+  return decided;
+}
+
+/**
+ * Fills one column from the five points x ± h, x ± h/2 (and x): Richardson's (4·D(h/2) − D(h))/3 with its truncation
+ * estimate, the one-sided gaps of the kink screen, the fourth difference of the noise estimate, the largest |f|.
+ */
+function fivePointColumn(
+  b: ColumnBuffers,
+  col: number,
+  fp2: Float64Array,
+  fm2: Float64Array,
+  fp1: Float64Array,
+  fm1: Float64Array,
+  w2: number,
+  w1: number,
+  hp2: number,
+  hm2: number,
+  hp1: number,
+  hm1: number,
+): void {
+  const { rows, f0, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  for (let i = 0; i < rows; i++) {
+    const k = col + i;
+    const d1 = (fp2[i] - fm2[i]) / w2;
+    const d2 = (fp1[i] - fm1[i]) / w1;
+    const correction = (d2 - d1) / 3;
+    valueT[k] = d2 + correction;
+    truncT[k] = Math.abs(correction);
+    // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
+    const fwd2 = (fp2[i] - f0[i]) / hp2;
+    const bwd2 = (f0[i] - fm2[i]) / hm2;
+    const fwd1 = (fp1[i] - f0[i]) / hp1;
+    const bwd1 = (f0[i] - fm1[i]) / hm1;
+    gapT[k] = Math.abs(fwd1 - bwd1);
+    smoothT[k] = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
+    const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
+    d4sqT[k] = d4 * d4;
+    if (fp2[i] !== f0[i] || fm2[i] !== f0[i] || fp1[i] !== f0[i] || fm1[i] !== f0[i]) movesT[k] = 1;
+    const a = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]));
+    if (a > maxAbs[i]) maxAbs[i] = a;
+  }
+}
+
+/** Tile edge of the transposes: two tiles of doubles fit in L1. */
+const TILE = 32;
+
+/** A row-major [rows, cols] array laid out column-major (the same array when one side is 1). */
+function columnMajor(a: Float64Array, rows: number, cols: number): Float64Array {
+  return rows === 1 || cols === 1 ? a : transpose(a, rows, cols);
+}
+
+/** A column-major [rows, cols] array laid out row-major (the same array when one side is 1). */
+function rowMajor(a: Float64Array, rows: number, cols: number): Float64Array {
+  return rows === 1 || cols === 1 ? a : transpose(a, cols, rows);
+}
+
+/** The transpose of a row-major [rows, cols] array, tile by tile. */
+function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i0 = 0; i0 < rows; i0 += TILE) {
+    const i1 = Math.min(i0 + TILE, rows);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, cols);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = a[i * cols + j];
+    }
+  }
+  return out;
 }
 
 const identity = (v: number): number => v;
 
 /**
- * Noise σ of output row i from the squared fourth differences of the columns it depends on (a column whose five
+ * Noise σ of output row i from the squared fourth differences (column-major) of the given columns it depends on (a column whose five
  * stencil values are all equal says nothing about noise): the median over those columns (robust to a column that
  * straddles a kink) when there are at least 3, else the mean.
  */
-function pooledNoise(d4sq: Float64Array, moves: Uint8Array, i: number, cols: number): number {
+function pooledNoise(d4sqT: Float64Array, movesT: Uint8Array, i: number, rows: number, columns: Int32Array): number {
   const row: number[] = [];
-  for (let j = 0; j < cols; j++) if (moves[i * cols + j]) row.push(d4sq[i * cols + j]);
+  for (const j of columns) if (movesT[j * rows + i]) row.push(d4sqT[j * rows + i]);
   const n = row.length;
   if (n === 0) return 0;
   if (n < 3) return Math.sqrt((noiseGamma(4) * row.reduce((s, v) => s + v, 0)) / n);

@@ -22,15 +22,24 @@ export function precisionModel(name: 'float64' | 'float32'): PrecisionModel {
   return name === 'float32' ? FLOAT32 : FLOAT64;
 }
 
+// The exponent of a double, read from its bits (the word holding sign and exponent is the second on little-endian).
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH_WORD = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+
 /** The spacing of numbers of the given format at v (the unit in the last place). */
 export function ulp(v: number, p: PrecisionModel = FLOAT64): number {
   const a = Math.abs(v);
   if (!(a >= p.tiny)) return p.tiny * p.epsilon;
-  let e = Math.floor(Math.log2(a));
-  // log2 can be off by one next to a power of two.
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  return 2 ** (e - (p.significandBits - 1));
+  if (a === Infinity) return Infinity;
+  // a is a normal double here: its unbiased exponent is ⌊log2 a⌋ exactly.
+  bits[0] = a;
+  const k = ((words[HIGH_WORD] >>> 20) & 0x7ff) - 1023 - (p.significandBits - 1);
+  if (k < -1022) return 2 ** k; // subnormal
+  // 2^k, written as bits: exponent field k + 1023, significand 0.
+  words[HIGH_WORD] = (k + 1023) << 20;
+  words[1 - HIGH_WORD] = 0;
+  return bits[0];
 }
 
 /**

@@ -25,7 +25,8 @@ export function tensor(shape: readonly number[], data: ArrayLike<number>): Tenso
   if (data.length !== n) {
     throw new RangeError(`tensor: shape [${shape.join(', ')}] needs ${n} entries, got ${data.length}`);
   }
-  return { shape: [...shape], data: Float64Array.from(data) };
+  // slice() copies a Float64Array as one block; Float64Array.from walks it through the iterator protocol.
+  return { shape: [...shape], data: data instanceof Float64Array ? data.slice() : Float64Array.from(data) };
 }
 
 /** A tensor of zeros. */
