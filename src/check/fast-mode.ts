@@ -369,7 +369,7 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // columns (jvp) or rows (vjp), and the Hölder bounds |(Jd)_i| / ‖d‖₁ and |(uᵀJ)_j| / ‖u‖₁ of the probes.
   let scale = 0;
   if (oracle.full) {
-    for (const J of oracle.full) for (const v of J) scale = Math.max(scale, Math.abs(v));
+    for (const J of oracle.full) for (let k = 0; k < J.length; k++) if (Math.abs(J[k]) > scale) scale = Math.abs(J[k]);
   } else if (oracle.jvp) {
     for (const p of done) {
       const l1 = p.direction.reduce((s, d) => s + d.reduce((t, y) => t + Math.abs(y), 0), 0);

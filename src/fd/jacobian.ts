@@ -23,6 +23,11 @@ export interface FdOptions {
   /** A noise level per output row measured elsewhere (ECnoise); the larger of it and the pooled fourth differences is used. @defaultValue none */
   noise?: ArrayLike<number>;
   /**
+   * Only the columns start ≤ j < end of x (a block of a Jacobian too large to hold whole): the result is the
+   * [rows, end − start] block, its column c standing for entry start + c of x. @defaultValue every column
+   */
+  columns?: { start: number; end: number };
+  /**
    * A reference Jacobian to decide columns on two points: a column whose every central difference at ±h agrees with
    * the reference within the gate's tolerance (and shows no sign of a kink) is taken at 2 evaluations; the others
    * get the full five-point stencil. @defaultValue none: every column on five points
@@ -101,7 +106,8 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const tiny = options.tiny ?? 2 ** -1022;
   const round = options.round ?? identity;
   const rows = f0.length;
-  const cols = x.length;
+  const first = options.columns?.start ?? 0;
+  const cols = (options.columns?.end ?? x.length) - first;
   // Columns are filled one at a time: the per-entry arrays are kept column-major ([cols, rows]) while they are
   // filled, so each column is written contiguously, and the results are transposed once at the end.
   const valueT = new Float64Array(rows * cols);
@@ -127,7 +133,8 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
   for (let j = 0; j < cols; j++) {
-    const xj = x[j];
+    const at = first + j;
+    const xj = x[at];
     const col = j * rows;
     let fp2: Float64Array | undefined;
     let fm2: Float64Array | undefined;
@@ -137,11 +144,11 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const h = stepFor(xj, twoPointBase);
       const px = round(xj + h);
       const mx = round(xj - h);
-      x[j] = px;
-      const fp = evaluate(j, scratch[0]);
-      x[j] = mx;
-      const fm = evaluate(j, scratch[1]);
-      x[j] = xj;
+      x[at] = px;
+      const fp = evaluate(at, scratch[0]);
+      x[at] = mx;
+      const fm = evaluate(at, scratch[1]);
+      x[at] = xj;
       evaluations += 2;
       const hp = px - xj;
       const hm = xj - mx;
@@ -174,19 +181,19 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     const p2x = round(xj + h);
     const m2x = round(xj - h);
     if (!fp2 || !fm2) {
-      x[j] = p2x;
-      fp2 = evaluate(j, scratch[0]);
-      x[j] = m2x;
-      fm2 = evaluate(j, scratch[1]);
+      x[at] = p2x;
+      fp2 = evaluate(at, scratch[0]);
+      x[at] = m2x;
+      fm2 = evaluate(at, scratch[1]);
       evaluations += 2;
     }
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
-    x[j] = p1x;
-    const fp1 = evaluate(j, scratch[2]);
-    x[j] = m1x;
-    const fm1 = evaluate(j, scratch[3]);
-    x[j] = xj;
+    x[at] = p1x;
+    const fp1 = evaluate(at, scratch[2]);
+    x[at] = m1x;
+    const fm1 = evaluate(at, scratch[3]);
+    x[at] = xj;
     evaluations += 2;
     noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
