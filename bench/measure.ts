@@ -106,11 +106,15 @@ export function wallMs(): number {
  */
 function callRepeatedly(fn: (arg: never) => unknown, arg: unknown, count: number): number {
   let sink = 0;
-  const call = fn as (arg: unknown) => Tensor;
-  for (let c = 0; c < count; c++) sink += call(arg).data[0];
+  const call = fn as (arg: unknown) => Tensor | number;
+  for (let c = 0; c < count; c++) {
+    const out = call(arg);
+    sink += typeof out === 'number' ? out : out.data[0];
+  }
   return sink;
 }
 const decoys: Array<(a: never) => unknown> = [
+  () => 4,
   () => ({ data: [0] }),
   (a) => ({ data: [a] }),
   () => ({ data: Float64Array.of(1) }),
@@ -120,7 +124,7 @@ const decoys: Array<(a: never) => unknown> = [
 ];
 for (let r = 0; r < 50; r++) for (const d of decoys) callRepeatedly(d, 0, 2);
 
-/** Calls f `count` times at a working copy of the inputs (each call allocates its own output); f must return a Tensor. */
+/** Calls f `count` times at a working copy of the inputs, as the checker does; f must return a Tensor or a number. */
 export function bareEvaluations(spec: CheckSpec, inputs: NamedTensors, count: number): number {
   const working: NamedTensors = {};
   for (const [k, v] of Object.entries(inputs)) working[k] = cloneTensor(v);
@@ -247,7 +251,8 @@ export function measure(w: Workload, opts: MeasureOptions = {}): Measurement {
   const checkerMs = fastest(checker);
   const bareMs = fastest(bare);
   const mem = opts.memory === false ? null : measureMemory(w, options, evaluations);
-  const outputEntries = (w.spec.f(w.inputs) as Tensor).data.length;
+  const out = w.spec.f(w.inputs) as Tensor | number;
+  const outputEntries = typeof out === 'number' ? 1 : out.data.length;
   return {
     workload: w.name,
     family: w.family,

@@ -1,6 +1,8 @@
 import { openCheck, type CheckCounters, type CheckLabels, type InternalSettings } from './context.js';
 import { fastCheck } from './fast-mode.js';
 import { fullCheck } from './full-mode.js';
+import { derivativeKind } from './analytic.js';
+import { STREAM_BLOCK_ENTRIES, streamingCheck } from './streaming.js';
 import { secondOrderCheck } from './second-order.js';
 import type { CheckOptions, CheckSpec, NamedTensors, Status, Verdict } from './types.js';
 import { ShapeMismatch, UserCodeError } from './user-call.js';
@@ -18,12 +20,19 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
   try {
     const ctx = openCheck(spec, inputs, options, labels, counters, internal);
     if ((options.mode ?? 'full') === 'fast') return fastCheck(ctx, options);
-    // A Jacobian over the memory budget is checked by directional probes instead of being built whole.
+    // A Jacobian over the memory budget is never built whole: streamed column by column where the analytic side
+    // comes by columns (jacobian, gradient, jvp), else checked by directional probes.
     const entries = ctx.outSize * ctx.wrt.reduce((n, name) => n + ctx.working[name].data.length, 0);
     const budget = options.maxJacobianEntries ?? DEFAULT_MAX_JACOBIAN_ENTRIES;
     if (entries > budget) {
+      const over = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries)`;
+      if (derivativeKind(spec) !== 'vjp') {
+        const v = streamingCheck(ctx, options, Math.min(budget, STREAM_BLOCK_ENTRIES));
+        v.notice = `${over}: streamed column by column, keeping the worst entries (no heatmaps or hints)`;
+        return v;
+      }
       const v = fastCheck(ctx, options);
-      v.notice = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries): checked in fast mode`;
+      v.notice = `${over}: checked in fast mode (a vjp gives rows, not the columns a streamed check needs)`;
       return v;
     }
     return fullCheck(ctx, options);

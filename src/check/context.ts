@@ -258,7 +258,8 @@ export function openCheck(
         if (!Object.is(ctx.buffers[b][j], want)) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[b]}[${j}]`);
         return out;
       }
-      const before = ctx.buffers.map((buf) => buf.slice());
+      const before = guardCopies;
+      ctx.buffers.forEach((buf, c) => before[c].set(buf));
       const out = ctx.evaluate(into);
       ctx.buffers.forEach((buf, c) => {
         const was = before[c];
@@ -305,6 +306,8 @@ export function openCheck(
     },
   };
   const callSpecF = (): unknown => spec.f(working);
+  // What evaluateGuarded compares the differentiated inputs with after a call, reused from call to call.
+  const guardCopies = wrt.map((n) => new Float64Array(working[n].data.length));
   const callF = (): Tensor => {
     counters.evaluations++;
     return asTensor(names.f, callUser(names.f, callSpecF));

@@ -320,9 +320,8 @@ describe('fast mode', () => {
       expect(v.fast).toMatchObject({ probes: 4, missProbability: 1e-3, localizationEvaluations: 0 });
       expect(v.sensitivity).toBeGreaterThan(0);
       expect(v.sensitivity).toBeLessThan(1e-4);
-      // 2 at x, ECnoise (8 per attempt, up to 3), 4 per probe.
-      expect(v.evaluations).toBeGreaterThanOrEqual(2 + 8 + 16);
-      expect(v.evaluations).toBeLessThanOrEqual(2 + 24 + 16);
+      // 2 at x and 4 per probe: in float64 the noise lines are measured only when a probe fails or looks noisy.
+      expect(v.evaluations).toBe(2 + 16);
     });
   });
 

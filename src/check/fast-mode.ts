@@ -1,6 +1,7 @@
 import { directionalDerivative, refineAlong, type DirectionalDerivative } from '../fd/directional.js';
 import { refineColumn } from '../fd/jacobian.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
+import { noiseGamma } from '../fd/noise.js';
 import { gaussianVector } from '../fd/random.js';
 import { taylorOutcome, taylorTest } from '../fd/taylor.js';
 import { analyticOracle, type AnalyticOracle } from './analytic.js';
@@ -84,13 +85,22 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const f0 = ctx.f0.data;
   const startCalls = ctx.derivativeCalls;
   const oracle = analyticOracle(ctx.spec, ctx.working, ctx.wrt, ctx.f0.shape, ctx.labels.derivative);
+  let synced = -1;
+  // Derivative calls since the last sync are counted, and the inputs checked for mutation (only if user code ran).
   const syncCalls = (): void => {
+    if (oracle.calls === synced) return;
+    synced = oracle.calls;
     ctx.derivativeCalls = startCalls + oracle.calls;
     ctx.checkMutation(ctx.labels.derivative);
   };
   syncCalls();
-  // Two noise lines up front (ECnoise, then a fit at random offsets): every probe's tolerance rests on them.
-  const sigma = ctx.noise(2);
+  // In float32, two noise lines up front (ECnoise, then a fit at random offsets): every probe's tolerance rests on
+  // them. In float64 the probes first rest on one rounding of f's values and on their own fourth differences (free,
+  // as full mode's columns are); the noise lines are measured only when a probe fails, looks like a kink, or
+  // shows an output noisier than rounding (see below).
+  const lazyNoise = precision.name !== 'float32' && !ctx.noiseMeasured;
+  let sigma = lazyNoise ? Float64Array.from(f0, (v) => Math.max(precision.epsilon * Math.abs(v), precision.tiny, ctx.noiseFloor)) : ctx.noise(2);
+  const kinkNoise = (): Float64Array | undefined => (ctx.noiseMeasured ? ctx.acceptedNoise() : undefined);
   const base = baseStepFor(ctx);
   const sizes = ctx.buffers.map((b) => b.length);
   const offsets = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
@@ -102,9 +112,11 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     return [b, g - offsets[b]];
   };
 
-  const measure = (direction: Float64Array[], t: number): DirectionalDerivative => {
-    const dd = directionalDerivative(() => ctx.evaluateGuarded(), ctx.buffers, direction, t, f0, sigma, { precision, kinkNoise: ctx.acceptedNoise() });
-    ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+  // The differentiated inputs are guarded at every evaluation; all inputs are compared with the snapshot after each
+  // measurement, or (deferCheck) once after a batch of them.
+  const measure = (direction: Float64Array[], t: number, deferCheck = false): DirectionalDerivative => {
+    const dd = directionalDerivative(() => ctx.evaluateGuarded(), ctx.buffers, direction, t, f0, sigma, { precision, kinkNoise: kinkNoise() });
+    if (!deferCheck) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     dd.value.forEach((v, i) => {
       if (!Number.isFinite(v)) throw new UserCodeError(`finite differences overflowed at output index ${i} along a probe direction: ${ctx.labels.f} changes by more than the largest double across the stencil`);
     });
@@ -112,8 +124,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   };
 
   /** Compares one directional derivative with the analytic side (reusing the probe's uᵀJ for a vjp). */
-  const compare = (direction: Float64Array[], t: number, u?: Float64Array, g?: Float64Array[]): Probe => {
-    const dd = measure(direction, t);
+  const compare = (direction: Float64Array[], t: number, u?: Float64Array, g?: Float64Array[], deferCheck = false): Probe => {
+    const dd = measure(direction, t, deferCheck);
     let analytic: Float64Array;
     let numeric: Float64Array;
     let error: Float64Array;
@@ -141,19 +153,63 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     return probe;
   };
 
+  /** Re-judges a probe with the current σ: its error is its truncation plus the noise term of the new σ. */
+  const rejudge = (p: Probe): void => {
+    const { dd } = p;
+    const error = dd.truncation.map((tr, i) => tr + dd.noiseFactor * Math.max(sigma[i], precision.epsilon * dd.scale[i]));
+    dd.error = error;
+    p.error = oracle.jvp ? error : Float64Array.of(combinedError(p.u!, error));
+    p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
+    p.worst = worstExcess(p);
+  };
+
   const done: Probe[] = [];
   for (let p = 0; p < probes; p++) {
-    const v = sizes.map((n) => gaussianVector(ctx.random, n));
+    const direction = sizes.map((n) => gaussianVector(ctx.random, n));
     let vmax = 0;
-    for (const x of v) for (const y of x) vmax = Math.max(vmax, Math.abs(y));
-    const direction = v.map((x, b) => x.map((y, j) => y * scales[b][j]));
+    direction.forEach((d, b) => {
+      const sc = scales[b];
+      for (let j = 0; j < d.length; j++) {
+        if (Math.abs(d[j]) > vmax) vmax = Math.abs(d[j]);
+        d[j] *= sc[j];
+      }
+    });
     // The largest coordinate moves base·max(|x|, 1), as in full mode.
-    done.push(compare(direction, base / (vmax || 1)));
+    // With the whole Jacobian at hand no user code runs between the probes, so one comparison after them all
+    // names f as surely as one after each (a jvp or vjp call would otherwise be blamed for f's mutation).
+    done.push(compare(direction, base / (vmax || 1), undefined, undefined, oracle.full !== undefined));
   }
-  const probeEvaluations = ctx.evaluations;
+  if (oracle.full) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
   // Probes that fail, or whose one-sided differences look like a kink, are re-examined (as full mode refines
   // entries that fail or look like a kink).
   const suspect = (p: Probe): boolean => p.worst > 1 || p.dd.kinkSuspect.some((k, i) => k === 1 && (oracle.jvp !== undefined || p.u![i] !== 0));
+  if (lazyNoise) {
+    // σ of each output from the probes' fourth differences (their mean square), as full mode pools its columns'.
+    const pooled = new Float64Array(outSize);
+    for (let i = 0; i < outSize; i++) {
+      let sum = 0;
+      for (const p of done) sum += p.dd.d4sq[i];
+      pooled[i] = Math.sqrt((noiseGamma(4) * sum) / done.length);
+    }
+    sigma = sigma.map((v, i) => Math.max(v, pooled[i]));
+    for (const p of done) rejudge(p);
+    // A failing or kinked probe, or a probe that passes narrowly (beyond a quarter of its tolerance) with an output
+    // noisier than 64 roundings of its values (cancellation: the fourth differences may see only part of it) whose
+    // error estimate is a sizable part of the tolerance: measure the noise lines now, and judge the probes again
+    // against the larger σ. (A larger σ only widens a tolerance: a probe that passes by a wide margin stays passed.)
+    const noisyRow = (p: Probe, i: number): boolean => sigma[i] > 64 * precision.epsilon * p.dd.scale[i] + precision.tiny;
+    const matters = (p: Probe, k: number): boolean => ERROR_ESTIMATE_FACTOR * p.error[k] > 0.25 * p.tolerance[k];
+    const narrow = (p: Probe): boolean => p.worst > 0.25;
+    const noisy = done.some(
+      (p) => narrow(p) && (oracle.jvp ? p.analytic.some((_, i) => noisyRow(p, i) && matters(p, i)) : matters(p, 0) && p.dd.scale.some((_, i) => noisyRow(p, i))),
+    );
+    if (noisy || done.some(suspect)) {
+      const measured = ctx.noise(2);
+      sigma = sigma.map((v, i) => Math.max(v, measured[i]));
+      for (const p of done) rejudge(p);
+    }
+  }
+  const probeEvaluations = ctx.evaluations;
   const failing = done.filter(suspect).sort((a, b) => b.worst - a.worst);
 
   if (failing.length === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
@@ -313,7 +369,7 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // columns (jvp) or rows (vjp), and the Hölder bounds |(Jd)_i| / ‖d‖₁ and |(uᵀJ)_j| / ‖u‖₁ of the probes.
   let scale = 0;
   if (oracle.full) {
-    for (const J of oracle.full) for (const v of J) scale = Math.max(scale, Math.abs(v));
+    for (const J of oracle.full) for (let k = 0; k < J.length; k++) if (Math.abs(J[k]) > scale) scale = Math.abs(J[k]);
   } else if (oracle.jvp) {
     for (const p of done) {
       const l1 = p.direction.reduce((s, d) => s + d.reduce((t, y) => t + Math.abs(y), 0), 0);

@@ -106,13 +106,14 @@ function openEntries(s: InputState, rows: number, pick: (i: number, j: number) =
 }
 
 /** The worst entries seen so far, failing ones first, then by how far they go past their tolerance (no full sort). */
-class WorstEntries {
+export class WorstEntries {
   private readonly kept: { entry: EntryComparison; key: number }[] = [];
   constructor(private readonly size: number) {}
   /** Whether an entry with this key would be kept (build the entry only then). */
   wants(key: number): boolean {
     return this.kept.length < this.size || key > this.kept[this.kept.length - 1].key;
   }
+  /** Keeps the entry if its key is among the largest seen. */
   add(entry: EntryComparison, key: number): void {
     if (!this.wants(key)) return;
     let at = this.kept.length;
@@ -120,6 +121,7 @@ class WorstEntries {
     this.kept.splice(at, 0, { entry, key });
     if (this.kept.length > this.size) this.kept.pop();
   }
+  /** The kept entries, worst first. */
   entries(): EntryComparison[] {
     return this.kept.map((w) => w.entry);
   }

@@ -201,8 +201,9 @@ export interface CheckOptions {
    */
   mode?: 'full' | 'fast';
   /**
-   * Largest full Jacobian (output size × differentiated input entries) full mode builds; a larger one is checked
-   * in fast mode instead, with a notice on the verdict. @defaultValue 1e7
+   * Largest full Jacobian (output size × differentiated input entries) full mode builds; a larger one is streamed
+   * in blocks of columns (jacobian, gradient, jvp forms; a vjp spec is checked in fast mode instead), with a notice
+   * on the verdict. @defaultValue 1e7
    */
   maxJacobianEntries?: number;
   /** Fast mode: number of random probes. @defaultValue 4 */

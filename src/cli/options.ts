@@ -92,7 +92,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--seed <n>', 'fast-check seed, to replay a run (default: random, printed in the report)', parseSeed)
     .option('--path <path>', 'fast-check path of a counterexample, to replay it with --seed (default: none)')
     .addOption(new Option('--mode <mode>', 'full compares every Jacobian entry; fast compares directional probes').choices(['full', 'fast']).default('full'))
-    .option('--max-jacobian-entries <n>', 'a larger full Jacobian is checked in fast mode instead, with a notice', positiveInt('--max-jacobian-entries'), 1e7)
+    .option('--max-jacobian-entries <n>', 'a larger full Jacobian is streamed column by column (a vjp spec: fast mode), with a notice', positiveInt('--max-jacobian-entries'), 1e7)
     .option('--atol <x>', "absolute tolerance (default: the spec's, else 0)", nonNegative('--atol'))
     .option('--rtol <x>', "relative tolerance (default: the spec's, else 1e-7; 1e-4 with --float32)", nonNegative('--rtol'))
     .option('--float32', 'check as if f computes in float32 (steps, noise floor, default tolerances)', false)

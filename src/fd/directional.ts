@@ -1,4 +1,4 @@
-import { NOISE_SIGMAS, RICHARDSON_NOISE, ladderEstimate, type Evaluate, type RefinedEntry } from './jacobian.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, TWO_POINT_KINK_FRACTION, ladderEstimate, type Evaluate, type RefinedEntry } from './jacobian.js';
 import { FLOAT64, onGrid, type PrecisionModel } from './precision.js';
 import { richardson } from './richardson.js';
 
@@ -17,6 +17,12 @@ export interface DirectionalDerivative {
   tangent: Float64Array[];
   /** Squared fourth difference of each output along the line (noise evidence). */
   d4sq: Float64Array;
+  /** The truncation part of each error; the rest is noiseFactor · max(σ_i, ε·scale_i). */
+  truncation: Float64Array;
+  /** How the noise σ of an output enters its error. */
+  noiseFactor: number;
+  /** The largest |f| of each output over the stencil points and x. */
+  scale: Float64Array;
   /** Function evaluations spent (4). */
   evaluations: number;
 }
@@ -47,18 +53,27 @@ export function directionalDerivative(
   options: DirectionalOptions = {},
 ): DirectionalDerivative {
   const precision = options.precision ?? FLOAT64;
-  const round = precision.round;
+  const round = precision.name === 'float64' ? undefined : precision.round;
   const origin = buffers.map((b) => b.slice());
   // The points x + s·q for s = 2, −2, 1, −1, with half displacements q on the grid, so that x ± q and x ± 2q are
   // (nearly always) exact.
-  const steps = [2, -2, 1, -1];
-  const points = steps.map(() => origin.map((o) => new Float64Array(o.length)));
+  const points = [0, 1, 2, 3].map(() => origin.map((o) => new Float64Array(o.length)));
   origin.forEach((o, b) => {
     const dir = direction[b];
+    const [p2, m2, p1, m1] = points.map((p) => p[b]);
     for (let j = 0; j < o.length; j++) {
       const x = o[j];
       const q = dir[j] === 0 ? 0 : onGrid(x, (t * dir[j]) / 2, precision);
-      for (let s = 0; s < 4; s++) points[s][b][j] = round(x + steps[s] * q);
+      p2[j] = x + 2 * q;
+      m2[j] = x - 2 * q;
+      p1[j] = x + q;
+      m1[j] = x - q;
+      if (round) {
+        p2[j] = round(p2[j]);
+        m2[j] = round(m2[j]);
+        p1[j] = round(p1[j]);
+        m1[j] = round(m1[j]);
+      }
     }
   });
   const values: Float64Array[] = [];
@@ -83,6 +98,9 @@ export function directionalDerivative(
   const error = new Float64Array(m);
   const kinkSuspect = new Uint8Array(m);
   const d4sq = new Float64Array(m);
+  const truncation = new Float64Array(m);
+  const scales = new Float64Array(m);
+  const noiseFactor = (NOISE_SIGMAS * RICHARDSON_NOISE) / t;
   for (let i = 0; i < m; i++) {
     const coarse = (fp2[i] - fm2[i]) / (2 * t);
     const fine = (fp1[i] - fm1[i]) / t;
@@ -92,18 +110,22 @@ export function directionalDerivative(
     const scale = Math.max(Math.abs(fp2[i]), Math.abs(fm2[i]), Math.abs(fp1[i]), Math.abs(fm1[i]), Math.abs(f0[i]));
     const sigma = Math.max(noise[i], precision.epsilon * scale);
     const screen = Math.max(options.kinkNoise?.[i] ?? noise[i], precision.epsilon * scale);
-    error[i] = r.error + NOISE_SIGMAS * RICHARDSON_NOISE * (sigma / t);
+    error[i] = r.error + noiseFactor * sigma;
+    truncation[i] = r.error;
+    scales[i] = scale;
     const fwd2 = (fp2[i] - f0[i]) / t;
     const bwd2 = (f0[i] - fm2[i]) / t;
     const fwd1 = (fp1[i] - f0[i]) / (t / 2);
     const bwd1 = (f0[i] - fm1[i]) / (t / 2);
     const gap = Math.abs(fwd1 - bwd1);
     const smooth = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-    if (gap > 1.5 * smooth + 20 * (screen / t)) kinkSuspect[i] = 1;
+    // A gap of rounding in a sum that cancels can clear the floor; a kink worth the name also stands out against the
+    // slope itself (as the two-point screen of fdJacobian asks, TWO_POINT_KINK_FRACTION).
+    if (gap > 1.5 * smooth + 20 * (screen / t) && gap > TWO_POINT_KINK_FRACTION * Math.max(Math.abs(fwd1), Math.abs(bwd1))) kinkSuspect[i] = 1;
     const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
     d4sq[i] = d4 * d4;
   }
-  return { value, error, kinkSuspect, tangent, d4sq, evaluations: 4 };
+  return { value, error, kinkSuspect, tangent, d4sq, truncation, noiseFactor, scale: scales, evaluations: 4 };
 }
 
 /**

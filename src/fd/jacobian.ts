@@ -23,6 +23,11 @@ export interface FdOptions {
   /** A noise level per output row measured elsewhere (ECnoise); the larger of it and the pooled fourth differences is used. @defaultValue none */
   noise?: ArrayLike<number>;
   /**
+   * Only the columns start ≤ j < end of x (a block of a Jacobian too large to hold whole): the result is the
+   * [rows, end − start] block, its column c standing for entry start + c of x. @defaultValue every column
+   */
+  columns?: { start: number; end: number };
+  /**
    * A reference Jacobian to decide columns on two points: a column whose every central difference at ±h agrees with
    * the reference within the gate's tolerance (and shows no sign of a kink) is taken at 2 evaluations; the others
    * get the full five-point stencil. @defaultValue none: every column on five points
@@ -101,11 +106,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const tiny = options.tiny ?? 2 ** -1022;
   const round = options.round ?? identity;
   const rows = f0.length;
-  const cols = x.length;
-  // Columns are filled one at a time: the per-entry arrays are kept column-major ([cols, rows]) while they are
-  // filled, so each column is written contiguously, and the results are transposed once at the end.
-  const valueT = new Float64Array(rows * cols);
-  const truncT = new Float64Array(rows * cols);
+  const first = options.columns?.start ?? 0;
+  const cols = (options.columns?.end ?? x.length) - first;
+  // Columns are filled one at a time, row-major: a column touches one cache line per row, and the next seven
+  // columns reuse those lines. (The five-point extras are kept column-major: only their own columns read them.)
+  const value = new Float64Array(rows * cols);
+  const trunc = new Float64Array(rows * cols);
   // What the five-point stencil adds per entry, allocated with the first column that needs it.
   let gapT = EMPTY;
   let smoothT = EMPTY;
@@ -119,15 +125,16 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const twoPoint = new Uint8Array(cols);
   const gate = options.gate;
   const given = options.noise;
-  const ref = gate ? columnMajor(gate.reference, rows, cols) : EMPTY;
+  const ref = gate ? gate.reference : EMPTY;
   const twoPointBase = gate?.step ?? base;
   let evaluations = 0;
-  const buffers: ColumnBuffers = { rows, f0, ref, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
+  const buffers: ColumnBuffers = { rows, cols, f0, ref, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
   // The outputs at the stencil points of one column, reused from column to column.
   const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
   for (let j = 0; j < cols; j++) {
-    const xj = x[j];
+    const at = first + j;
+    const xj = x[at];
     const col = j * rows;
     let fp2: Float64Array | undefined;
     let fm2: Float64Array | undefined;
@@ -137,18 +144,18 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const h = stepFor(xj, twoPointBase);
       const px = round(xj + h);
       const mx = round(xj - h);
-      x[j] = px;
-      const fp = evaluate(j, scratch[0]);
-      x[j] = mx;
-      const fm = evaluate(j, scratch[1]);
-      x[j] = xj;
+      x[at] = px;
+      const fp = evaluate(at, scratch[0]);
+      x[at] = mx;
+      const fm = evaluate(at, scratch[1]);
+      x[at] = xj;
       evaluations += 2;
       const hp = px - xj;
       const hm = xj - mx;
       const w = px - mx;
       const half = w / 2;
       const twoPointNoise = (NOISE_SIGMAS * Math.SQRT1_2) / half;
-      const decided = twoPointColumn(buffers, col, fp, fm, w, hp, hm, twoPointNoise, gate);
+      const decided = twoPointColumn(buffers, j, fp, fm, w, hp, hm, twoPointNoise, gate);
       if (decided) {
         twoPoint[j] = 1;
         steps[j] = h;
@@ -174,28 +181,26 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     const p2x = round(xj + h);
     const m2x = round(xj - h);
     if (!fp2 || !fm2) {
-      x[j] = p2x;
-      fp2 = evaluate(j, scratch[0]);
-      x[j] = m2x;
-      fm2 = evaluate(j, scratch[1]);
+      x[at] = p2x;
+      fp2 = evaluate(at, scratch[0]);
+      x[at] = m2x;
+      fm2 = evaluate(at, scratch[1]);
       evaluations += 2;
     }
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
-    x[j] = p1x;
-    const fp1 = evaluate(j, scratch[2]);
-    x[j] = m1x;
-    const fm1 = evaluate(j, scratch[3]);
-    x[j] = xj;
+    x[at] = p1x;
+    const fp1 = evaluate(at, scratch[2]);
+    x[at] = m1x;
+    const fm1 = evaluate(at, scratch[3]);
+    x[at] = xj;
     evaluations += 2;
     noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
     const w1 = p1x - m1x;
-    fivePointColumn(buffers, col, fp2, fm2, fp1, fm1, w2, w1, p2x - xj, xj - m2x, p1x - xj, xj - m1x);
+    fivePointColumn(buffers, j, fp2, fm2, fp1, fm1, w2, w1, p2x - xj, xj - m2x, p1x - xj, xj - m1x);
   }
 
-  const value = rowMajor(valueT, rows, cols);
-  const trunc = rowMajor(truncT, rows, cols);
   const openColumns = Int32Array.from(open);
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -242,8 +247,10 @@ interface ColumnBuffers {
   rows: number;
   f0: Float64Array;
   ref: Float64Array;
-  valueT: Float64Array;
-  truncT: Float64Array;
+  cols: number;
+  /** Row-major [rows, cols]. */
+  value: Float64Array;
+  trunc: Float64Array;
   gapT: Float64Array;
   smoothT: Float64Array;
   d4sqT: Float64Array;
@@ -255,13 +262,13 @@ interface ColumnBuffers {
 }
 
 /**
- * Fills one column (starting at `col` in the column-major arrays) with the central differences of f(x ± h) and says
+ * Fills column j with the central differences of f(x ± h) and says
  * whether the gate decides it: every entry within half its tightest tolerance of the reference, and no one-sided gap
  * that a kink could explain. (Functions of their own, the column loops stay small enough for the JIT to optimize.)
  */
 function twoPointColumn(
   b: ColumnBuffers,
-  col: number,
+  j: number,
   fp: Float64Array,
   fm: Float64Array,
   w: number,
@@ -270,7 +277,7 @@ function twoPointColumn(
   noiseTerm: number,
   gate: TwoPointGate,
 ): boolean {
-  const { rows, f0, ref, valueT, truncT, maxAbs, eps, tiny, given } = b;
+  const { rows, cols, f0, ref, value, trunc, maxAbs, eps, tiny, given } = b;
   const { atol, rtol } = gate;
   const half = w / 2;
   // The one-sided slopes only feed the kink screen: multiplying by the inverse widths is exact enough there.
@@ -282,11 +289,11 @@ function twoPointColumn(
     const fmi = fm[i];
     const f = f0[i];
     const d = (fpi - fmi) / w;
-    valueT[col + i] = d;
+    value[i * cols + j] = d;
     const sc = Math.max(Math.abs(f), Math.abs(fpi), Math.abs(fmi));
     if (sc > maxAbs[i]) maxAbs[i] = sc;
     if (!decided) continue;
-    const a = ref[col + i];
+    const a = ref[i * cols + j];
     const deviation = Math.abs(a - d);
     const sigma = Math.max(eps * sc, tiny, given ? given[i] : 0);
     // (A difference that overflowed is never decided: its tolerance would be infinite too.)
@@ -301,7 +308,7 @@ function twoPointColumn(
       decided = false;
       continue;
     }
-    truncT[col + i] = deviation;
+    trunc[i * cols + j] = deviation;
   }
   return decided;
 }
@@ -312,7 +319,7 @@ function twoPointColumn(
  */
 function fivePointColumn(
   b: ColumnBuffers,
-  col: number,
+  j: number,
   fp2: Float64Array,
   fm2: Float64Array,
   fp1: Float64Array,
@@ -324,14 +331,15 @@ function fivePointColumn(
   hp1: number,
   hm1: number,
 ): void {
-  const { rows, f0, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  const { rows, cols, f0, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  const col = j * rows;
   for (let i = 0; i < rows; i++) {
     const k = col + i;
     const d1 = (fp2[i] - fm2[i]) / w2;
     const d2 = (fp1[i] - fm1[i]) / w1;
     const correction = (d2 - d1) / 3;
-    valueT[k] = d2 + correction;
-    truncT[k] = Math.abs(correction);
+    value[i * cols + j] = d2 + correction;
+    trunc[i * cols + j] = Math.abs(correction);
     // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
     const fwd2 = (fp2[i] - f0[i]) / hp2;
     const bwd2 = (f0[i] - fm2[i]) / hm2;
@@ -347,31 +355,6 @@ function fivePointColumn(
   }
 }
 
-/** Tile edge of the transposes: two tiles of doubles fit in L1. */
-const TILE = 32;
-
-/** A row-major [rows, cols] array laid out column-major (the same array when one side is 1). */
-function columnMajor(a: Float64Array, rows: number, cols: number): Float64Array {
-  return rows === 1 || cols === 1 ? a : transpose(a, rows, cols);
-}
-
-/** A column-major [rows, cols] array laid out row-major (the same array when one side is 1). */
-function rowMajor(a: Float64Array, rows: number, cols: number): Float64Array {
-  return rows === 1 || cols === 1 ? a : transpose(a, cols, rows);
-}
-
-/** The transpose of a row-major [rows, cols] array, tile by tile. */
-function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = a[i * cols + j];
-    }
-  }
-  return out;
-}
 
 const identity = (v: number): number => v;
 

@@ -6,7 +6,7 @@ export interface Rng {
   gaussian(): number;
 }
 
-/** A seeded random source (mulberry32 with Box–Muller); never Math.random, so every check replays exactly. */
+/** A seeded random source (mulberry32, normals by Marsaglia's polar method); never Math.random, so every check replays exactly. */
 export function rng(seed: number): Rng {
   let state = seed >>> 0;
   const uniform = (): number => {
@@ -23,12 +23,18 @@ export function rng(seed: number): Rng {
       spare = undefined;
       return s;
     }
-    let u = uniform();
-    while (u === 0) u = uniform();
-    const v = uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    // Marsaglia's polar form of Box–Muller: a point uniform in the unit disc, no trigonometry.
+    let u: number;
+    let v: number;
+    let q: number;
+    do {
+      u = 2 * uniform() - 1;
+      v = 2 * uniform() - 1;
+      q = u * u + v * v;
+    } while (q >= 1 || q === 0);
+    const r = Math.sqrt((-2 * Math.log(q)) / q);
+    spare = v * r;
+    return u * r;
   };
   return { uniform, gaussian };
 }

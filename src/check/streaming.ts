@@ -1,0 +1,195 @@
+import { fdJacobian, refineColumn } from '../fd/index.js';
+import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP } from '../fd/step.js';
+import { analyticOracle } from './analytic.js';
+import type { CheckContext } from './context.js';
+import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance } from './full-mode.js';
+import { taylorColumn } from './taylor-confirm.js';
+import type { CheckOptions, TaylorSummary, Verdict } from './types.js';
+import { UserCodeError } from './user-call.js';
+
+/** Entries of one block of columns that a streamed check holds at a time (about 8 MiB per array). */
+export const STREAM_BLOCK_ENTRIES = 2 ** 20;
+
+/** A failing column kept for the Taylor test: its analytic and numeric values and how far it goes past its tolerance. */
+interface FailingColumn {
+  b: number;
+  j: number;
+  worst: number;
+  failing: number;
+  analytic: Float64Array;
+  numeric: Float64Array;
+}
+
+/**
+ * Full mode for a Jacobian too large to hold: the columns are taken in blocks of at most `blockEntries` entries,
+ * each block compared as full mode compares a whole Jacobian (two points first, five points and the ladder where
+ * needed) and then dropped; only the worst entries, the figures of the verdict and the three worst failing columns
+ * (for the Taylor test) are kept, so memory stays O(m · block + n + k). The analytic side is read column by column
+ * (a jvp call per column for the jvp form). No Jacobian goes into the verdict, so reports show no heatmap and no hint.
+ */
+export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, blockEntries = STREAM_BLOCK_ENTRIES): Verdict {
+  const { tol, precision, wrt, outSize } = ctx;
+  const f0 = ctx.f0.data;
+  const oracle = analyticOracle(ctx.spec, ctx.working, wrt, ctx.f0.shape, ctx.labels.derivative);
+  const column = oracle.column;
+  if (!column) throw new RangeError('gradproof: a streamed check needs the analytic Jacobian column by column (jacobian, gradient or jvp form)');
+  let synced = -1;
+  const syncCalls = (): void => {
+    if (oracle.calls === synced) return;
+    synced = oracle.calls;
+    ctx.derivativeCalls = oracle.calls;
+    ctx.checkMutation(ctx.labels.derivative);
+  };
+  syncCalls();
+  const baseStep = baseStepFor(ctx);
+  const round = precision.name === 'float32' ? precision.round : undefined;
+  const worst = new WorstEntries(options.maxEntries ?? 10);
+  const failingColumns: FailingColumn[] = [];
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  let maxTolerance = 0;
+  let maxNumeric = 0;
+  let failing = 0;
+  let kinks = 0;
+  const width = Math.max(1, Math.floor(blockEntries / Math.max(outSize, 1)));
+
+  ctx.buffers.forEach((buffer, b) => {
+    const name = wrt[b];
+    for (let start = 0; start < buffer.length; start += width) {
+      const end = Math.min(start + width, buffer.length);
+      const cols = end - start;
+      const reference = new Float64Array(outSize * cols);
+      for (let c = 0; c < cols; c++) {
+        const a = column(b, start + c);
+        for (let i = 0; i < outSize; i++) reference[i * cols + c] = a[i];
+      }
+      syncCalls();
+      const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
+        baseStep,
+        epsilon: precision.epsilon,
+        tiny: precision.tiny,
+        round,
+        noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
+        gate: { reference, atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
+        columns: { start, end },
+      });
+      ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+      const { value, truncation: trunc, noiseFactor } = fd;
+      const coef = new Float64Array(noiseFactor);
+      const perEntry = new Map<number, number>();
+      const kink = new Set<number>();
+      // A block with columns not decided on two points holds them against the measured noise of f (ECnoise and a
+      // fit at random offsets), as full mode does before it refines or reports anything.
+      let noise = fd.noise;
+      if (fd.openColumns.length > 0) {
+        const sigma = ctx.noise(2);
+        noise = noise.map((v, i) => Math.max(v, sigma[i]));
+      }
+      const errorAt = (k: number, j: number, i: number): number => trunc[k] + (perEntry.get(k) ?? coef[j]) * noise[i];
+      const failsAt = (k: number, j: number, i: number): boolean =>
+        !kink.has(k) && !(Math.abs(reference[k] - value[k]) <= entryTolerance(tol, reference[k], value[k], errorAt(k, j, i)));
+      for (const j of fd.openColumns) {
+        for (let i = 0; i < outSize; i++) {
+          if (!Number.isFinite(value[i * cols + j])) {
+            throw new UserCodeError(
+              `finite differences overflowed at output index ${i} for ${name}[${start + j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
+            );
+          }
+        }
+        const rows: number[] = [];
+        for (let i = 0; i < outSize; i++) if (failsAt(i * cols + j, j, i) || fd.kinkSuspect[i * cols + j]) rows.push(i);
+        if (rows.length === 0) continue;
+        const r = refineColumn((c) => ctx.evaluateGuarded(b, c), buffer, f0, start + j, fd.steps[j], rows, noise, {
+          epsilon: precision.epsilon,
+          round,
+          kinkNoise: ctx.acceptedNoise(),
+        });
+        ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+        for (const e of r.entries) {
+          const k = e.row * cols + j;
+          if (e.kink) {
+            kink.add(k);
+            kinks++;
+            continue;
+          }
+          const current = errorAt(k, j, e.row);
+          if (e.straddled || e.error < current || Math.abs(e.value - value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
+            value[k] = e.value;
+            trunc[k] = e.truncation;
+            perEntry.set(k, e.noiseFactor);
+          }
+        }
+      }
+      // Compare every entry of the block, then let it go.
+      for (let j = 0; j < cols; j++) {
+        let columnWorst = 0;
+        let columnFailing = 0;
+        for (let i = 0; i < outSize; i++) {
+          const k = i * cols + j;
+          if (kink.has(k)) continue;
+          const an = reference[k];
+          const nu = value[k];
+          const err = errorAt(k, j, i);
+          const t = entryTolerance(tol, an, nu, err);
+          const absError = Math.abs(an - nu);
+          const scale = Math.max(Math.abs(an), Math.abs(nu));
+          maxAbsError = Math.max(maxAbsError, absError);
+          const over = !(absError <= t);
+          if ((Math.abs(nu) > 2 * t || over) && scale > 0) maxRelError = Math.max(maxRelError, absError / scale);
+          maxTolerance = Math.max(maxTolerance, t);
+          maxNumeric = Math.max(maxNumeric, Math.abs(nu));
+          const ratio = t > 0 ? absError / t : absError > 0 ? Infinity : 0;
+          if (over) {
+            columnFailing++;
+            columnWorst = Math.max(columnWorst, ratio);
+          }
+          const key = (over ? 1e300 : 0) + Math.min(ratio, 1e299);
+          if (worst.wants(key)) {
+            worst.add({ input: name, outIndex: i, inIndex: start + j, analytic: an, numeric: nu, absError, relError: scale > 0 ? absError / scale : 0, errorEstimate: err, tolerance: t }, key);
+          }
+        }
+        if (columnFailing === 0) continue;
+        failing += columnFailing;
+        failingColumns.push({
+          b,
+          j: start + j,
+          worst: columnWorst,
+          failing: columnFailing,
+          analytic: Float64Array.from({ length: outSize }, (_, i) => reference[i * cols + j]),
+          numeric: Float64Array.from({ length: outSize }, (_, i) => value[i * cols + j]),
+        });
+        failingColumns.sort((p, q) => q.worst - p.worst);
+        failingColumns.length = Math.min(failingColumns.length, 3);
+      }
+    }
+  });
+
+  // The Taylor test confirms the worst failing columns; a refuted one is a finite-difference artefact.
+  let taylor: TaylorSummary | undefined;
+  let refuted = 0;
+  for (const c of failingColumns) {
+    const t = taylorColumn(ctx, c.b, c.j, c.analytic, c.numeric, ctx.acceptedNoise());
+    if (t.outcome === 'refuted') {
+      failing -= c.failing;
+      refuted++;
+    }
+    if (!taylor || (taylor.outcome === 'refuted' && t.outcome !== 'refuted')) taylor = t;
+  }
+  const status = failing > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';
+  const verdict: Verdict = {
+    status,
+    hints: [],
+    diagnoses: [],
+    entries: worst.entries(),
+    maxAbsError,
+    maxRelError,
+    evaluations: ctx.evaluations,
+    derivativeCalls: ctx.derivativeCalls,
+    kinks,
+    jacobians: [],
+  };
+  if (taylor) verdict.taylor = taylor;
+  if (status === 'pass' && maxNumeric > 0 && refuted === 0) verdict.sensitivity = maxTolerance / maxNumeric;
+  if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
+  return verdict;
+}
