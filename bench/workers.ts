@@ -1,9 +1,9 @@
-// npm run bench:workers [-- --reps N] [--runs N] [--no-tsx] [--out FILE]
+// npm run bench:workers [-- --reps N] [--runs N] [--no-tsx] [--wait-quiet SECONDS] [--out FILE]
 // Wall time of the whole catalog through the CLI (a child process each time) with --workers 1 and --workers 2, and
 // in-process (the library's runChecks, no worker at all); where the start-up time goes; writes bench/results/workers.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distIsFresh } from '../bin/dist-fresh.mjs';
@@ -19,6 +19,7 @@ const reps = Number(argValue('--reps') ?? 7);
 const runs = Number(argValue('--runs') ?? 100);
 const seed = 1;
 const withTsx = !process.argv.includes('--no-tsx');
+const quietWaitS = Number(argValue('--wait-quiet') ?? 120);
 const out = resolve(argValue('--out') ?? join(root, 'bench', 'results', 'workers.json'));
 
 /** CPU time (user + system, ms) of this process's finished children, from /proc/self/stat; null off Linux. */
@@ -30,6 +31,31 @@ function childrenCpuMs(): number | null {
   } catch {
     return null;
   }
+}
+
+/** Percent of CPU time idle over the next `ms` (all cores, from /proc/stat); null off Linux. */
+function idlePercent(ms: number): number | null {
+  const read = (): number[] | null => {
+    try {
+      return readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 8).map(Number);
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const b = read();
+  if (!a || !b) return null;
+  const total = b.reduce((s, x) => s + x, 0) - a.reduce((s, x) => s + x, 0);
+  return total > 0 ? (100 * (b[3] - a[3])) / total : null;
+}
+
+/** Waits (up to quietWaitS) until the cores were at least 90% idle over a second; the idle percent seen last. */
+function waitQuiet(): number | null {
+  const until = Date.now() + quietWaitS * 1000;
+  let idle = idlePercent(1000);
+  while (idle !== null && idle < 90 && Date.now() < until) idle = idlePercent(1000);
+  return idle === null ? null : Math.round(idle);
 }
 
 /** One timed child process: wall ms, children CPU ms, and what it printed on stdout. */
@@ -164,11 +190,15 @@ interface Sample {
 const samples = new Map<string, Sample[]>(configs.map((c) => [c.name, []]));
 const pieces = new Map<string, { wallMs: number; detail: Record<string, number> | null }[]>(PIECES.map((p) => [p.name, []]));
 const started = new Date();
+const loadBefore = loadavg();
 timed(cli(2)); // warm the file cache and tsx's transform cache
 timed(cli(2), { GRADPROOF_TSX: '1' });
+const idleBeforeRep: (number | null)[] = [];
 for (let r = 0; r < reps; r++) {
-  // Interleaved, so that a burst of load from elsewhere hits every configuration alike.
+  // The configurations run interleaved, each when the cores are quiet (other jobs share this machine).
   for (const c of configs) {
+    const idle = waitQuiet();
+    if (c === configs[0]) idleBeforeRep.push(idle);
     const t = timed(c.args, c.env);
     const parsed = JSON.parse(t.stdout) as { durationMs?: number; checks: { durationMs: number }[] };
     samples.get(c.name)!.push({ wallMs: t.wallMs, cpuMs: t.cpuMs, checkMs: parsed.checks.reduce((s, x) => s + x.durationMs, 0), poolMs: parsed.durationMs ?? null });
@@ -177,7 +207,7 @@ for (let r = 0; r < reps; r++) {
     const t = timed(p.args, p.env);
     pieces.get(p.name)!.push({ wallMs: t.wallMs, detail: t.stdout.startsWith('{') ? (JSON.parse(t.stdout) as Record<string, number>) : null });
   }
-  console.error(`  rep ${r + 1}/${reps}: ${configs.map((c) => `${c.name} ${samples.get(c.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join(', ')}`);
+  console.error(`  rep ${r + 1}/${reps} (idle before: ${idleBeforeRep[r] ?? '?'}%): ${configs.map((c) => `${c.name} ${samples.get(c.name)!.at(-1)!.wallMs.toFixed(0)} ms`).join(', ')}`);
 }
 rmSync(reportDir, { recursive: true, force: true });
 
@@ -216,13 +246,19 @@ console.log('|---|---|---|');
 for (const p of startup) console.log(`| ${p.name} | ${p.medianWallMs} | ${'medianMs' in p ? JSON.stringify(p.medianMs) : ''} |`);
 console.log('');
 for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v}×`);
+console.log(`load average (1 min) before ${loadBefore[0].toFixed(2)}, after ${loadavg()[0].toFixed(2)} on ${machineInfo().cores} cores`);
 
 mkdirSync(dirname(out), { recursive: true });
 const doc = {
   schemaVersion: 1,
   startedAt: started.toISOString(),
   machine: machineInfo(),
+  /** The 1-, 5- and 15-minute load averages before and after: other jobs on the cores slow --workers 2 most. */
+  loadAverage: { before: loadBefore.map(round), after: loadavg().map(round) },
+  /** Percent of CPU idle in the second before each repetition's first run (each run waits up to --wait-quiet seconds for 90%). */
+  idleBeforeRep,
   method: {
+    quiet: `each run of the CLI waits up to ${quietWaitS} s for a second in which the cores are at least 90% idle (idleBeforeRep: before the first of each repetition)`,
     runs: `the whole catalog, --runs ${runs} --seed ${seed}, ${reps} repetitions of each configuration, interleaved, after one warm-up run; each a fresh node process timed from spawn to exit`,
     configurations: 'workers-N: node bin/gradproof.mjs catalog --workers N (dist/ fresh, so the CLI and its workers run the build); *-tsx: the same with GRADPROOF_TSX=1 (the sources through tsx); in-process: the library\'s sequential runChecks from dist/ in one thread, no worker',
     cpuMs: 'user + system CPU of the child process (all its threads), from /proc/self/stat cutime + cstime',
