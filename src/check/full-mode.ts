@@ -113,6 +113,14 @@ export class WorstEntries {
   wants(key: number): boolean {
     return this.kept.length < this.size || key > this.kept[this.kept.length - 1].key;
   }
+  /** Whether the list holds as many entries as it keeps. */
+  full(): boolean {
+    return this.kept.length >= this.size;
+  }
+  /** The smallest key kept (Infinity when nothing is). */
+  lowest(): number {
+    return this.kept.length > 0 ? this.kept[this.kept.length - 1].key : Infinity;
+  }
   /** Keeps the entry if its key is among the largest seen. */
   add(entry: EntryComparison, key: number): void {
     if (!this.wants(key)) return;
@@ -150,19 +158,23 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
   const tolerance = new Float64Array(size);
   const errorEstimate = new Float64Array(size);
   const { atol, rtol } = tol;
-  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize } = s;
+  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize, twoPoint } = s;
   let maxAbsError = 0;
   let maxRelError = 0;
   let maxTolerance = 0;
   let maxNumeric = 0;
   let failing = 0;
   let anyRefuted = false;
+  // The smallest key kept once the list is full (passing entries' keys are their ratios).
+  let cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
   for (let i = 0, k = 0; i < outSize; i++) {
     const sigma = s.noise[i];
     for (let j = 0; j < inSize; j++, k++) {
       const an = analytic[k];
       const nu = value[k];
-      const err = trunc[k] + (coef ? coef[k] : noiseFactor[j]) * sigma;
+      const absError = Math.abs(an - nu);
+      // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
+      const err = (twoPoint[j] ? absError : trunc[k]) + (coef ? coef[k] : noiseFactor[j]) * sigma;
       const scale = Math.max(Math.abs(an), Math.abs(nu));
       // entryTolerance and relativeError, written out.
       const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
@@ -173,7 +185,6 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       }
       tolerance[k] = t;
       if (refuted[k]) anyRefuted = true;
-      const absError = Math.abs(an - nu);
       if (absError > maxAbsError) maxAbsError = absError;
       const over = !(absError <= t);
       const fails = over && !refuted[k];
@@ -182,11 +193,14 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       if (t > maxTolerance) maxTolerance = t;
       if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
       if (fails) failing++;
+      // A passing entry whose ratio absError / t cannot reach the kept ones is skipped without dividing.
+      if (!fails && !(absError > cut * t) && worst.full()) continue;
       const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
       // Failing entries rank above every other; within each group, by how far past the tolerance.
       const key = (fails ? 1e300 : 0) + Math.min(ratio, 1e299);
       if (worst.wants(key)) {
         worst.add({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
+        cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
       }
     }
   }

@@ -35,6 +35,8 @@ interface Block {
   noise: Float64Array;
   perEntry: Map<number, number>;
   kink: Set<number>;
+  /** Per column: 1 when decided on two points. */
+  twoPoint: Uint8Array;
 }
 
 /** The running figures of a streamed check. */
@@ -51,7 +53,7 @@ interface BlockStats {
  * function of its own: it visits every entry, and the JIT optimizes it best apart from the rest.)
  */
 function compareBlock(block: Block, tol: Tolerance, worst: WorstEntries, stats: BlockStats): { columnWorst: Float64Array; columnFailing: Int32Array } {
-  const { name, start, cols, rows, reference, value, trunc, coef, noise, perEntry, kink } = block;
+  const { name, start, cols, rows, reference, value, trunc, coef, noise, perEntry, kink, twoPoint } = block;
   const { atol, rtol } = tol;
   const columnWorst = new Float64Array(cols);
   const columnFailing = new Int32Array(cols);
@@ -62,10 +64,11 @@ function compareBlock(block: Block, tol: Tolerance, worst: WorstEntries, stats: 
       if (special && kink.has(k)) continue;
       const an = reference[k];
       const nu = value[k];
-      const err = trunc[k] + ((special ? perEntry.get(k) : undefined) ?? coef[j]) * noise[i];
+      const absError = Math.abs(an - nu);
+      // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
+      const err = (twoPoint[j] ? absError : trunc[k]) + ((special ? perEntry.get(k) : undefined) ?? coef[j]) * noise[i];
       const scale = Math.max(Math.abs(an), Math.abs(nu));
       const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
-      const absError = Math.abs(an - nu);
       if (absError > maxAbsError) maxAbsError = absError;
       const over = !(absError <= t);
       if ((Math.abs(nu) > 2 * t || over) && scale > 0 && absError > maxRelError * scale) maxRelError = absError / scale;
@@ -185,7 +188,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
         }
       }
       // Compare every entry of the block, then let it go.
-      const block: Block = { name, start, cols, rows: outSize, reference, value, trunc, coef, noise, perEntry, kink };
+      const block: Block = { name, start, cols, rows: outSize, reference, value, trunc, coef, noise, perEntry, kink, twoPoint: fd.twoPoint };
       const { columnWorst, columnFailing } = compareBlock(block, tol, worst, stats);
       for (let j = 0; j < cols; j++) {
         if (columnFailing[j] === 0) continue;

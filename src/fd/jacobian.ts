@@ -76,7 +76,10 @@ export interface FdJacobian {
   value: Float64Array;
   /** Estimated error of each value: truncation plus NOISE_SIGMAS times the rounding noise (computed when first read). */
   readonly error: Float64Array;
-  /** The truncation part of each error (in a two-point column: the disagreement with the reference). */
+  /**
+   * The truncation part of each error; 0 in a two-point column, whose error is instead its disagreement with the
+   * reference, |reference − value| (not stored: the caller holds both), plus the noise term.
+   */
   truncation: Float64Array;
   /** 1 where the one-sided differences disagree enough to suspect a kink within the stencil. */
   kinkSuspect: Uint8Array;
@@ -113,10 +116,14 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const rows = f0.length;
   const first = options.columns?.start ?? 0;
   const cols = (options.columns?.end ?? x.length) - first;
-  // Columns are filled one at a time: the per-entry arrays are kept column-major ([cols, rows]) while they are
-  // filled, so each column is written contiguously, and the results are transposed once at the end.
-  const valueT = new Float64Array(rows * cols);
-  const truncT = new Float64Array(rows * cols);
+  // The results go straight into their layout (entry (i, j) at i·rowStride + j·colStride): row-major, a column
+  // touches one cache line per row and the next seven columns reuse them; column-major on request. (The
+  // five-point extras are kept column-major: only their own column reads them.)
+  const byColumn = options.columnMajor === true;
+  const rowStride = byColumn ? 1 : cols;
+  const colStride = byColumn ? rows : 1;
+  const value = new Float64Array(rows * cols);
+  const trunc = new Float64Array(rows * cols);
   // What the five-point stencil adds per entry, allocated with the first column that needs it.
   let gapT = EMPTY;
   let smoothT = EMPTY;
@@ -130,18 +137,16 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const twoPoint = new Uint8Array(cols);
   const gate = options.gate;
   const given = options.noise;
-  const byColumn = options.columnMajor === true;
-  const ref = gate ? (byColumn ? gate.reference : columnMajor(gate.reference, rows, cols)) : EMPTY;
+  const ref = gate ? gate.reference : EMPTY;
   const twoPointBase = gate?.step ?? base;
   let evaluations = 0;
-  const buffers: ColumnBuffers = { rows, f0, ref, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
+  const buffers: ColumnBuffers = { rows, rowStride, colStride, f0, ref, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
   // The outputs at the stencil points of one column, reused from column to column.
   const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
   for (let j = 0; j < cols; j++) {
     const at = first + j;
     const xj = x[at];
-    const col = j * rows;
     let fp2: Float64Array | undefined;
     let fm2: Float64Array | undefined;
     if (gate) {
@@ -161,7 +166,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const w = px - mx;
       const half = w / 2;
       const twoPointNoise = (NOISE_SIGMAS * Math.SQRT1_2) / half;
-      const decided = twoPointColumn(buffers, col, fp, fm, w, hp, hm, twoPointNoise, gate);
+      const decided = twoPointColumn(buffers, j, fp, fm, w, hp, hm, twoPointNoise, gate);
       if (decided) {
         twoPoint[j] = 1;
         steps[j] = h;
@@ -204,11 +209,9 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
     const w1 = p1x - m1x;
-    fivePointColumn(buffers, col, fp2, fm2, fp1, fm1, w2, w1, p2x - xj, xj - m2x, p1x - xj, xj - m1x);
+    fivePointColumn(buffers, j, fp2, fm2, fp1, fm1, w2, w1, p2x - xj, xj - m2x, p1x - xj, xj - m1x);
   }
 
-  const value = byColumn ? valueT : rowMajor(valueT, rows, cols);
-  const trunc = byColumn ? truncT : rowMajor(truncT, rows, cols);
   const openColumns = Int32Array.from(open);
   const noise = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
@@ -221,7 +224,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const k = j * rows + i;
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
-      if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[byColumn ? k : i * cols + j] = 1;
+      if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[i * rowStride + j * colStride] = 1;
     }
   }
   let error: Float64Array | undefined;
@@ -233,7 +236,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     get error(): Float64Array {
       if (!error) {
         error = new Float64Array(rows * cols);
-        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) error[byColumn ? j * rows + i : i * cols + j] = noiseFactor[j] * noise[i];
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            const k = i * rowStride + j * colStride;
+            error[k] = noiseFactor[j] * noise[i] + (twoPoint[j] ? Math.abs(ref[k] - value[k]) : 0);
+          }
+        }
         for (let k = 0; k < error.length; k++) error[k] += trunc[k];
       }
       return error;
@@ -256,8 +264,11 @@ interface ColumnBuffers {
   rows: number;
   f0: Float64Array;
   ref: Float64Array;
-  valueT: Float64Array;
-  truncT: Float64Array;
+  /** Entry (i, j) of the results sits at i·rowStride + j·colStride. */
+  rowStride: number;
+  colStride: number;
+  value: Float64Array;
+  trunc: Float64Array;
   gapT: Float64Array;
   smoothT: Float64Array;
   d4sqT: Float64Array;
@@ -269,13 +280,13 @@ interface ColumnBuffers {
 }
 
 /**
- * Fills one column (starting at `col` in the column-major arrays) with the central differences of f(x ± h) and says
+ * Fills column j with the central differences of f(x ± h) and says
  * whether the gate decides it: every entry within half its tightest tolerance of the reference, and no one-sided gap
  * that a kink could explain. (Functions of their own, the column loops stay small enough for the JIT to optimize.)
  */
 function twoPointColumn(
   b: ColumnBuffers,
-  col: number,
+  j: number,
   fp: Float64Array,
   fm: Float64Array,
   w: number,
@@ -284,7 +295,8 @@ function twoPointColumn(
   noiseTerm: number,
   gate: TwoPointGate,
 ): boolean {
-  const { rows, f0, ref, valueT, truncT, maxAbs, eps, tiny, given } = b;
+  const { rows, rowStride, f0, ref, value, trunc, maxAbs, eps, tiny, given } = b;
+  const at = j * b.colStride;
   const { atol, rtol } = gate;
   const half = w / 2;
   // The one-sided slopes only feed the kink screen: multiplying by the inverse widths is exact enough there.
@@ -296,11 +308,11 @@ function twoPointColumn(
     const fmi = fm[i];
     const f = f0[i];
     const d = (fpi - fmi) / w;
-    valueT[col + i] = d;
+    value[at + i * rowStride] = d;
     const sc = Math.max(Math.abs(f), Math.abs(fpi), Math.abs(fmi));
     if (sc > maxAbs[i]) maxAbs[i] = sc;
     if (!decided) continue;
-    const a = ref[col + i];
+    const a = ref[at + i * rowStride];
     const deviation = Math.abs(a - d);
     const sigma = Math.max(eps * sc, tiny, given ? given[i] : 0);
     // (A difference that overflowed is never decided: its tolerance would be infinite too.)
@@ -315,7 +327,6 @@ function twoPointColumn(
       decided = false;
       continue;
     }
-    truncT[col + i] = deviation;
   }
   return decided;
 }
@@ -326,7 +337,7 @@ function twoPointColumn(
  */
 function fivePointColumn(
   b: ColumnBuffers,
-  col: number,
+  j: number,
   fp2: Float64Array,
   fm2: Float64Array,
   fp1: Float64Array,
@@ -338,14 +349,17 @@ function fivePointColumn(
   hp1: number,
   hm1: number,
 ): void {
-  const { rows, f0, valueT, truncT, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  const { rows, rowStride, f0, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  const col = j * rows;
+  const at = j * b.colStride;
   for (let i = 0; i < rows; i++) {
     const k = col + i;
+    const r = at + i * rowStride;
     const d1 = (fp2[i] - fm2[i]) / w2;
     const d2 = (fp1[i] - fm1[i]) / w1;
     const correction = (d2 - d1) / 3;
-    valueT[k] = d2 + correction;
-    truncT[k] = Math.abs(correction);
+    value[r] = d2 + correction;
+    trunc[r] = Math.abs(correction);
     // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
     const fwd2 = (fp2[i] - f0[i]) / hp2;
     const bwd2 = (f0[i] - fm2[i]) / hm2;
@@ -361,31 +375,6 @@ function fivePointColumn(
   }
 }
 
-/** Tile edge of the transposes: two tiles of doubles fit in L1. */
-const TILE = 32;
-
-/** A row-major [rows, cols] array laid out column-major (the same array when one side is 1). */
-function columnMajor(a: Float64Array, rows: number, cols: number): Float64Array {
-  return rows === 1 || cols === 1 ? a : transpose(a, rows, cols);
-}
-
-/** A column-major [rows, cols] array laid out row-major (the same array when one side is 1). */
-function rowMajor(a: Float64Array, rows: number, cols: number): Float64Array {
-  return rows === 1 || cols === 1 ? a : transpose(a, cols, rows);
-}
-
-/** The transpose of a row-major [rows, cols] array, tile by tile. */
-function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * rows + i] = a[i * cols + j];
-    }
-  }
-  return out;
-}
 
 const identity = (v: number): number => v;
 
