@@ -138,6 +138,14 @@ export function gradW(n: number, seed = 2): Workload {
   return { name: `grad-W ${n}`, family: 'grad-W', sizes: [n], spec, inputs, wrt: ['W'] };
 }
 
+/** tanh of every entry, as a fresh tensor. */
+function tanhOf(x: Tensor): Tensor {
+  const n = x.data.length;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = Math.tanh(x.data[i]);
+  return t([n], z);
+}
+
 /** z = tanh(x) elementwise (Example 2): ∂z/∂x = diag(1 − tanh²(x)). */
 export function tanh(n: number, seed = 3): Workload {
   const next = rng(seed);
@@ -146,11 +154,7 @@ export function tanh(n: number, seed = 3): Workload {
     name: `bench/tanh-${n}`,
     inputs: constant(inputs),
     wrt: ['x'],
-    f: ({ x }) => {
-      const z = new Float64Array(n);
-      for (let i = 0; i < n; i++) z[i] = Math.tanh(x.data[i]);
-      return t([n], z);
-    },
+    f: ({ x }) => tanhOf(x),
     jacobian: ({ x }) => {
       const J = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
@@ -300,11 +304,7 @@ export function tanhJvp(n: number, seed = 6): Workload {
     name: `bench/tanh-jvp-${n}`,
     inputs: constant(inputs),
     wrt: ['x'],
-    f: ({ x }) => {
-      const z = new Float64Array(n);
-      for (let i = 0; i < n; i++) z[i] = Math.tanh(x.data[i]);
-      return t([n], z);
-    },
+    f: ({ x }) => tanhOf(x),
     jvp: ({ x }, tangent) => {
       const out = new Float64Array(n);
       const w = tangent.x.data;

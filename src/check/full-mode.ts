@@ -1,5 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
-import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
+import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, type FdOptions, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
 import { taylorColumn } from './taylor-confirm.js';
@@ -44,6 +44,22 @@ export function baseStepFor(ctx: CheckContext, rows?: readonly number[]): number
   for (let i = 0; i < ctx.outSize; i++) scale = Math.max(scale, seen[i]);
   for (const i of rows ?? sigma.keys()) noise = Math.max(noise, sigma[i]);
   return stepFromNoise(scale > 0 ? noise / scale : ctx.precision.epsilon, floor, 2 ** -3);
+}
+
+/**
+ * The finite-difference options of a full check at the given base step: the precision's epsilon, tiny and rounding,
+ * the noise known so far (measured, or the spec's floor), and the two-point gate against the analytic `reference`.
+ */
+export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Float64Array): FdOptions {
+  const { precision, tol, outSize } = ctx;
+  return {
+    baseStep,
+    epsilon: precision.epsilon,
+    tiny: precision.tiny,
+    round: precision.name === 'float32' ? precision.round : undefined,
+    noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
+    gate: { reference, atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
+  };
 }
 
 /** Per-input state of the full comparison: the finite-difference estimate of each entry and how its error is made. */
@@ -238,14 +254,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
     const inSize = buffer.length;
-    const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
-      baseStep,
-      epsilon: precision.epsilon,
-      tiny: precision.tiny,
-      round,
-      noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
-      gate: { reference: a.jacobians[name], atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
-    });
+    const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, fdOptionsFor(ctx, baseStep, a.jacobians[name]));
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     const n = outSize * inSize;
     // A two-point column's values lie within a finite distance of the analytic ones: only open columns can overflow.

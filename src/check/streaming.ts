@@ -1,8 +1,7 @@
 import { fdJacobian, refineColumn } from '../fd/index.js';
-import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP } from '../fd/step.js';
 import { analyticOracle } from './analytic.js';
 import type { CheckContext } from './context.js';
-import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance } from './full-mode.js';
+import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance, fdOptionsFor } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import type { CheckOptions, TaylorSummary, Tolerance, Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
@@ -128,16 +127,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
       const reference = new Float64Array(outSize * cols);
       for (let c = 0; c < cols; c++) reference.set(column(b, start + c), c * outSize);
       syncCalls();
-      const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
-        baseStep,
-        epsilon: precision.epsilon,
-        tiny: precision.tiny,
-        round,
-        noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
-        gate: { reference, atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
-        columns: { start, end },
-        columnMajor: true,
-      });
+      const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, { ...fdOptionsFor(ctx, baseStep, reference), columns: { start, end }, columnMajor: true });
       ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
       const { value, truncation: trunc, noiseFactor } = fd;
       const coef = new Float64Array(noiseFactor);

@@ -144,9 +144,22 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   // The outputs at the stencil points of one column, reused from column to column.
   const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
+  let at = 0;
+  let xj = 0;
+  /** f with entry `at` moved to `plus`, then to `minus` (into scratch[s], scratch[s + 1]), then put back. */
+  const pair = (plus: number, minus: number, s: number): [Float64Array, Float64Array] => {
+    x[at] = plus;
+    const fp = evaluate(at, scratch[s]);
+    x[at] = minus;
+    const fm = evaluate(at, scratch[s + 1]);
+    x[at] = xj;
+    evaluations += 2;
+    return [fp, fm];
+  };
+
   for (let j = 0; j < cols; j++) {
-    const at = first + j;
-    const xj = x[at];
+    at = first + j;
+    xj = x[at];
     let fp2: Float64Array | undefined;
     let fm2: Float64Array | undefined;
     if (gate) {
@@ -155,12 +168,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const h = stepFor(xj, twoPointBase);
       const px = round(xj + h);
       const mx = round(xj - h);
-      x[at] = px;
-      const fp = evaluate(at, scratch[0]);
-      x[at] = mx;
-      const fm = evaluate(at, scratch[1]);
-      x[at] = xj;
-      evaluations += 2;
+      const [fp, fm] = pair(px, mx, 0);
       const hp = px - xj;
       const hm = xj - mx;
       const w = px - mx;
@@ -191,21 +199,10 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point).
     const p2x = round(xj + h);
     const m2x = round(xj - h);
-    if (!fp2 || !fm2) {
-      x[at] = p2x;
-      fp2 = evaluate(at, scratch[0]);
-      x[at] = m2x;
-      fm2 = evaluate(at, scratch[1]);
-      evaluations += 2;
-    }
+    if (!fp2 || !fm2) [fp2, fm2] = pair(p2x, m2x, 0);
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
-    x[at] = p1x;
-    const fp1 = evaluate(at, scratch[2]);
-    x[at] = m1x;
-    const fm1 = evaluate(at, scratch[3]);
-    x[at] = xj;
-    evaluations += 2;
+    const [fp1, fm1] = pair(p1x, m1x, 2);
     noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
     const w1 = p1x - m1x;
