@@ -1,10 +1,10 @@
 // One measurement in a fresh process, so that no other workload has shaped the JIT's view of the checker or of f.
 // node --expose-gc --import tsx bench/child.ts <workload name> <full|fast> [--quick] [--no-memory]
 import { measure, type BenchMode } from './measure.js';
-import { sweep } from './workloads.js';
+import { streamedSweep, sweep } from './workloads.js';
 
 const [name, mode] = process.argv.slice(2);
-const w = sweep().find((x) => x.name === name);
+const w = [...sweep(), ...streamedSweep()].find((x) => x.name === name);
 if (!w || (mode !== 'full' && mode !== 'fast')) {
   console.error(`bench/child: unknown workload "${name}" or mode "${mode}"`);
   process.exit(2);

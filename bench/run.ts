@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { measureInChild } from './isolate.js';
 import { FAST_MODE_AVAILABLE, type BenchMode, type Measurement } from './measure.js';
 import { machineInfo, measurementTable } from './report.js';
-import { sweep } from './workloads.js';
+import { streamedSweep, sweep } from './workloads.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -31,6 +31,13 @@ for (const w of workloads) {
     results.push(m);
     console.error(`  ${w.name} ${mode}: ${m.checkerMs.toFixed(2)} ms CPU, overhead ${m.overhead.toFixed(2)}×`);
   }
+}
+
+// Over the Jacobian budget: full mode streams the Jacobian in blocks of columns (peak memory is the point here).
+for (const w of streamedSweep().filter((x) => !filter || x.name.includes(filter))) {
+  const m = measureInChild(w.name, 'full', { quick });
+  results.push(m);
+  console.error(`  ${w.name} full: ${m.checkerMs.toFixed(2)} ms CPU, overhead ${m.overhead.toFixed(2)}×, peak ${((m.peakBytes ?? 0) / 2 ** 20).toFixed(1)} MiB`);
 }
 
 console.log(measurementTable(results));

@@ -3,7 +3,7 @@ import type { CheckSpec, NamedTensors } from '../src/check/index.js';
 import type { Tensor } from '../src/tensor/index.js';
 
 /** The benchmark families, after the source document's examples. */
-export type Family = 'dense' | 'grad-W' | 'tanh' | 'relu' | 'mlp';
+export type Family = 'dense' | 'grad-W' | 'tanh' | 'relu' | 'mlp' | 'tanh-jvp';
 
 /** One benchmark workload: a spec, the fixed input it is checked at, and what the peer script needs to rebuild it. */
 export interface Workload {
@@ -138,6 +138,14 @@ export function gradW(n: number, seed = 2): Workload {
   return { name: `grad-W ${n}`, family: 'grad-W', sizes: [n], spec, inputs, wrt: ['W'] };
 }
 
+/** tanh of every entry, as a fresh tensor. */
+function tanhOf(x: Tensor): Tensor {
+  const n = x.data.length;
+  const z = new Float64Array(n);
+  for (let i = 0; i < n; i++) z[i] = Math.tanh(x.data[i]);
+  return t([n], z);
+}
+
 /** z = tanh(x) elementwise (Example 2): ∂z/∂x = diag(1 − tanh²(x)). */
 export function tanh(n: number, seed = 3): Workload {
   const next = rng(seed);
@@ -146,11 +154,7 @@ export function tanh(n: number, seed = 3): Workload {
     name: `bench/tanh-${n}`,
     inputs: constant(inputs),
     wrt: ['x'],
-    f: ({ x }) => {
-      const z = new Float64Array(n);
-      for (let i = 0; i < n; i++) z[i] = Math.tanh(x.data[i]);
-      return t([n], z);
-    },
+    f: ({ x }) => tanhOf(x),
     jacobian: ({ x }) => {
       const J = new Float64Array(n * n);
       for (let i = 0; i < n; i++) {
@@ -287,4 +291,34 @@ export function sweep(): Workload[] {
     mlp(64, 32, 10),
     mlp(256, 128, 10),
   ];
+}
+
+/**
+ * z = tanh(x) elementwise through the jvp form (J·t = (1 − tanh² x) ∘ t), n = 4096: a 4096×4096 Jacobian of
+ * 16.8M entries, over the default --max-jacobian-entries (10⁷), so full mode streams it in blocks of columns.
+ */
+export function tanhJvp(n: number, seed = 6): Workload {
+  const next = rng(seed);
+  const inputs = { x: t([n], uniform(next, n, -3, 3)) };
+  const spec: CheckSpec = {
+    name: `bench/tanh-jvp-${n}`,
+    inputs: constant(inputs),
+    wrt: ['x'],
+    f: ({ x }) => tanhOf(x),
+    jvp: ({ x }, tangent) => {
+      const out = new Float64Array(n);
+      const w = tangent.x.data;
+      for (let i = 0; i < n; i++) {
+        const y = Math.tanh(x.data[i]);
+        out[i] = (1 - y * y) * w[i];
+      }
+      return t([n], out);
+    },
+  };
+  return { name: `tanh-jvp ${n} (streamed)`, family: 'tanh-jvp', sizes: [n], spec, inputs, wrt: ['x'] };
+}
+
+/** Workloads over the default Jacobian budget: measured in full mode for the memory a streamed check keeps. */
+export function streamedSweep(): Workload[] {
+  return [tanhJvp(4096)];
 }

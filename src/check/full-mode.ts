@@ -1,5 +1,5 @@
 import { diagnose } from '../diagnose/index.js';
-import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
+import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, type FdOptions, RICHARDSON_NOISE, directionalDerivative, fdJacobian, refineColumn, stepFromNoise } from '../fd/index.js';
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
 import { taylorColumn } from './taylor-confirm.js';
@@ -44,6 +44,22 @@ export function baseStepFor(ctx: CheckContext, rows?: readonly number[]): number
   for (let i = 0; i < ctx.outSize; i++) scale = Math.max(scale, seen[i]);
   for (const i of rows ?? sigma.keys()) noise = Math.max(noise, sigma[i]);
   return stepFromNoise(scale > 0 ? noise / scale : ctx.precision.epsilon, floor, 2 ** -3);
+}
+
+/**
+ * The finite-difference options of a full check at the given base step: the precision's epsilon, tiny and rounding,
+ * the noise known so far (measured, or the spec's floor), and the two-point gate against the analytic `reference`.
+ */
+export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Float64Array): FdOptions {
+  const { precision, tol, outSize } = ctx;
+  return {
+    baseStep,
+    epsilon: precision.epsilon,
+    tiny: precision.tiny,
+    round: precision.name === 'float32' ? precision.round : undefined,
+    noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
+    gate: { reference, atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
+  };
 }
 
 /** Per-input state of the full comparison: the finite-difference estimate of each entry and how its error is made. */
@@ -113,6 +129,14 @@ export class WorstEntries {
   wants(key: number): boolean {
     return this.kept.length < this.size || key > this.kept[this.kept.length - 1].key;
   }
+  /** Whether the list holds as many entries as it keeps. */
+  full(): boolean {
+    return this.kept.length >= this.size;
+  }
+  /** The smallest key kept (Infinity when nothing is). */
+  lowest(): number {
+    return this.kept.length > 0 ? this.kept[this.kept.length - 1].key : Infinity;
+  }
   /** Keeps the entry if its key is among the largest seen. */
   add(entry: EntryComparison, key: number): void {
     if (!this.wants(key)) return;
@@ -150,19 +174,23 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
   const tolerance = new Float64Array(size);
   const errorEstimate = new Float64Array(size);
   const { atol, rtol } = tol;
-  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize } = s;
+  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize, twoPoint } = s;
   let maxAbsError = 0;
   let maxRelError = 0;
   let maxTolerance = 0;
   let maxNumeric = 0;
   let failing = 0;
   let anyRefuted = false;
+  // The smallest key kept once the list is full (passing entries' keys are their ratios).
+  let cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
   for (let i = 0, k = 0; i < outSize; i++) {
     const sigma = s.noise[i];
     for (let j = 0; j < inSize; j++, k++) {
       const an = analytic[k];
       const nu = value[k];
-      const err = trunc[k] + (coef ? coef[k] : noiseFactor[j]) * sigma;
+      const absError = Math.abs(an - nu);
+      // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
+      const err = (twoPoint[j] ? absError : trunc[k]) + (coef ? coef[k] : noiseFactor[j]) * sigma;
       const scale = Math.max(Math.abs(an), Math.abs(nu));
       // entryTolerance and relativeError, written out.
       const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
@@ -173,7 +201,6 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       }
       tolerance[k] = t;
       if (refuted[k]) anyRefuted = true;
-      const absError = Math.abs(an - nu);
       if (absError > maxAbsError) maxAbsError = absError;
       const over = !(absError <= t);
       const fails = over && !refuted[k];
@@ -182,11 +209,14 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       if (t > maxTolerance) maxTolerance = t;
       if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
       if (fails) failing++;
+      // A passing entry whose ratio absError / t cannot reach the kept ones is skipped without dividing.
+      if (!fails && !(absError > cut * t) && worst.full()) continue;
       const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
       // Failing entries rank above every other; within each group, by how far past the tolerance.
       const key = (fails ? 1e300 : 0) + Math.min(ratio, 1e299);
       if (worst.wants(key)) {
         worst.add({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
+        cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
       }
     }
   }
@@ -224,14 +254,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
     const inSize = buffer.length;
-    const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
-      baseStep,
-      epsilon: precision.epsilon,
-      tiny: precision.tiny,
-      round,
-      noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
-      gate: { reference: a.jacobians[name], atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
-    });
+    const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, fdOptionsFor(ctx, baseStep, a.jacobians[name]));
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     const n = outSize * inSize;
     // A two-point column's values lie within a finite distance of the analytic ones: only open columns can overflow.

@@ -1,10 +1,9 @@
 import { fdJacobian, refineColumn } from '../fd/index.js';
-import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP } from '../fd/step.js';
 import { analyticOracle } from './analytic.js';
 import type { CheckContext } from './context.js';
-import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance } from './full-mode.js';
+import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance, fdOptionsFor } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
-import type { CheckOptions, TaylorSummary, Verdict } from './types.js';
+import type { CheckOptions, TaylorSummary, Tolerance, Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
 
 /** Entries of one block of columns that a streamed check holds at a time (about 8 MiB per array). */
@@ -18,6 +17,75 @@ interface FailingColumn {
   failing: number;
   analytic: Float64Array;
   numeric: Float64Array;
+}
+
+/** One block of columns of a streamed check, column-major: entry (i, j) at j·rows + i. */
+interface Block {
+  name: string;
+  /** The input entry of the block's first column. */
+  start: number;
+  cols: number;
+  rows: number;
+  reference: Float64Array;
+  value: Float64Array;
+  trunc: Float64Array;
+  /** Per column: how σ enters an entry's error, unless `perEntry` holds the entry's own factor. */
+  coef: Float64Array;
+  noise: Float64Array;
+  perEntry: Map<number, number>;
+  kink: Set<number>;
+  /** Per column: 1 when decided on two points. */
+  twoPoint: Uint8Array;
+}
+
+/** The running figures of a streamed check. */
+interface BlockStats {
+  maxAbsError: number;
+  maxRelError: number;
+  maxTolerance: number;
+  maxNumeric: number;
+}
+
+/**
+ * Compares every entry of a block with its tolerance, updating the running figures and offering each entry to
+ * `worst`; returns, per column, the failing count and how far the worst entry goes past its tolerance. (A small
+ * function of its own: it visits every entry, and the JIT optimizes it best apart from the rest.)
+ */
+function compareBlock(block: Block, tol: Tolerance, worst: WorstEntries, stats: BlockStats): { columnWorst: Float64Array; columnFailing: Int32Array } {
+  const { name, start, cols, rows, reference, value, trunc, coef, noise, perEntry, kink, twoPoint } = block;
+  const { atol, rtol } = tol;
+  const columnWorst = new Float64Array(cols);
+  const columnFailing = new Int32Array(cols);
+  let { maxAbsError, maxRelError, maxTolerance, maxNumeric } = stats;
+  const special = perEntry.size > 0 || kink.size > 0;
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0, k = j * rows; i < rows; i++, k++) {
+      if (special && kink.has(k)) continue;
+      const an = reference[k];
+      const nu = value[k];
+      const absError = Math.abs(an - nu);
+      // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
+      const err = (twoPoint[j] ? absError : trunc[k]) + ((special ? perEntry.get(k) : undefined) ?? coef[j]) * noise[i];
+      const scale = Math.max(Math.abs(an), Math.abs(nu));
+      const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
+      if (absError > maxAbsError) maxAbsError = absError;
+      const over = !(absError <= t);
+      if ((Math.abs(nu) > 2 * t || over) && scale > 0 && absError > maxRelError * scale) maxRelError = absError / scale;
+      if (t > maxTolerance) maxTolerance = t;
+      if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
+      const ratio = t > 0 ? absError / t : absError > 0 ? Infinity : 0;
+      if (over) {
+        columnFailing[j]++;
+        if (ratio > columnWorst[j]) columnWorst[j] = ratio;
+      }
+      const key = (over ? 1e300 : 0) + Math.min(ratio, 1e299);
+      if (worst.wants(key)) {
+        worst.add({ input: name, outIndex: i, inIndex: start + j, analytic: an, numeric: nu, absError, relError: scale > 0 ? absError / scale : 0, errorEstimate: err, tolerance: t }, key);
+      }
+    }
+  }
+  Object.assign(stats, { maxAbsError, maxRelError, maxTolerance, maxNumeric });
+  return { columnWorst, columnFailing };
 }
 
 /**
@@ -45,10 +113,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
   const round = precision.name === 'float32' ? precision.round : undefined;
   const worst = new WorstEntries(options.maxEntries ?? 10);
   const failingColumns: FailingColumn[] = [];
-  let maxAbsError = 0;
-  let maxRelError = 0;
-  let maxTolerance = 0;
-  let maxNumeric = 0;
+  const stats: BlockStats = { maxAbsError: 0, maxRelError: 0, maxTolerance: 0, maxNumeric: 0 };
   let failing = 0;
   let kinks = 0;
   const width = Math.max(1, Math.floor(blockEntries / Math.max(outSize, 1)));
@@ -58,21 +123,11 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
     for (let start = 0; start < buffer.length; start += width) {
       const end = Math.min(start + width, buffer.length);
       const cols = end - start;
+      // The block is held column-major ([cols, rows]), as the analytic side comes: entry (i, j) at j·m + i.
       const reference = new Float64Array(outSize * cols);
-      for (let c = 0; c < cols; c++) {
-        const a = column(b, start + c);
-        for (let i = 0; i < outSize; i++) reference[i * cols + c] = a[i];
-      }
+      for (let c = 0; c < cols; c++) reference.set(column(b, start + c), c * outSize);
       syncCalls();
-      const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, {
-        baseStep,
-        epsilon: precision.epsilon,
-        tiny: precision.tiny,
-        round,
-        noise: ctx.noiseMeasured ? ctx.noise() : ctx.noiseFloor > 0 ? new Float64Array(outSize).fill(ctx.noiseFloor) : undefined,
-        gate: { reference, atol: tol.atol, rtol: tol.rtol, step: baseStep === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : baseStep },
-        columns: { start, end },
-      });
+      const fd = fdJacobian((j, into) => ctx.evaluateGuarded(b, j, into), buffer, f0, { ...fdOptionsFor(ctx, baseStep, reference), columns: { start, end }, columnMajor: true });
       ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
       const { value, truncation: trunc, noiseFactor } = fd;
       const coef = new Float64Array(noiseFactor);
@@ -85,19 +140,21 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
         const sigma = ctx.noise(2);
         noise = noise.map((v, i) => Math.max(v, sigma[i]));
       }
-      const errorAt = (k: number, j: number, i: number): number => trunc[k] + (perEntry.get(k) ?? coef[j]) * noise[i];
+      // (The maps of re-estimated entries and kinks are nearly always empty: looked up only when they are not.)
+      const errorAt = (k: number, j: number, i: number): number => trunc[k] + ((perEntry.size > 0 ? perEntry.get(k) : undefined) ?? coef[j]) * noise[i];
+      const isKink = (k: number): boolean => kink.size > 0 && kink.has(k);
       const failsAt = (k: number, j: number, i: number): boolean =>
-        !kink.has(k) && !(Math.abs(reference[k] - value[k]) <= entryTolerance(tol, reference[k], value[k], errorAt(k, j, i)));
+        !isKink(k) && !(Math.abs(reference[k] - value[k]) <= entryTolerance(tol, reference[k], value[k], errorAt(k, j, i)));
       for (const j of fd.openColumns) {
         for (let i = 0; i < outSize; i++) {
-          if (!Number.isFinite(value[i * cols + j])) {
+          if (!Number.isFinite(value[j * outSize + i])) {
             throw new UserCodeError(
               `finite differences overflowed at output index ${i} for ${name}[${start + j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
             );
           }
         }
         const rows: number[] = [];
-        for (let i = 0; i < outSize; i++) if (failsAt(i * cols + j, j, i) || fd.kinkSuspect[i * cols + j]) rows.push(i);
+        for (let i = 0; i < outSize; i++) if (failsAt(j * outSize + i, j, i) || fd.kinkSuspect[j * outSize + i]) rows.push(i);
         if (rows.length === 0) continue;
         const r = refineColumn((c) => ctx.evaluateGuarded(b, c), buffer, f0, start + j, fd.steps[j], rows, noise, {
           epsilon: precision.epsilon,
@@ -106,7 +163,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
         });
         ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
         for (const e of r.entries) {
-          const k = e.row * cols + j;
+          const k = j * outSize + e.row;
           if (e.kink) {
             kink.add(k);
             kinks++;
@@ -121,42 +178,18 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
         }
       }
       // Compare every entry of the block, then let it go.
+      const block: Block = { name, start, cols, rows: outSize, reference, value, trunc, coef, noise, perEntry, kink, twoPoint: fd.twoPoint };
+      const { columnWorst, columnFailing } = compareBlock(block, tol, worst, stats);
       for (let j = 0; j < cols; j++) {
-        let columnWorst = 0;
-        let columnFailing = 0;
-        for (let i = 0; i < outSize; i++) {
-          const k = i * cols + j;
-          if (kink.has(k)) continue;
-          const an = reference[k];
-          const nu = value[k];
-          const err = errorAt(k, j, i);
-          const t = entryTolerance(tol, an, nu, err);
-          const absError = Math.abs(an - nu);
-          const scale = Math.max(Math.abs(an), Math.abs(nu));
-          maxAbsError = Math.max(maxAbsError, absError);
-          const over = !(absError <= t);
-          if ((Math.abs(nu) > 2 * t || over) && scale > 0) maxRelError = Math.max(maxRelError, absError / scale);
-          maxTolerance = Math.max(maxTolerance, t);
-          maxNumeric = Math.max(maxNumeric, Math.abs(nu));
-          const ratio = t > 0 ? absError / t : absError > 0 ? Infinity : 0;
-          if (over) {
-            columnFailing++;
-            columnWorst = Math.max(columnWorst, ratio);
-          }
-          const key = (over ? 1e300 : 0) + Math.min(ratio, 1e299);
-          if (worst.wants(key)) {
-            worst.add({ input: name, outIndex: i, inIndex: start + j, analytic: an, numeric: nu, absError, relError: scale > 0 ? absError / scale : 0, errorEstimate: err, tolerance: t }, key);
-          }
-        }
-        if (columnFailing === 0) continue;
-        failing += columnFailing;
+        if (columnFailing[j] === 0) continue;
+        failing += columnFailing[j];
         failingColumns.push({
           b,
           j: start + j,
-          worst: columnWorst,
-          failing: columnFailing,
-          analytic: Float64Array.from({ length: outSize }, (_, i) => reference[i * cols + j]),
-          numeric: Float64Array.from({ length: outSize }, (_, i) => value[i * cols + j]),
+          worst: columnWorst[j],
+          failing: columnFailing[j],
+          analytic: reference.slice(j * outSize, (j + 1) * outSize),
+          numeric: value.slice(j * outSize, (j + 1) * outSize),
         });
         failingColumns.sort((p, q) => q.worst - p.worst);
         failingColumns.length = Math.min(failingColumns.length, 3);
@@ -181,15 +214,15 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
     hints: [],
     diagnoses: [],
     entries: worst.entries(),
-    maxAbsError,
-    maxRelError,
+    maxAbsError: stats.maxAbsError,
+    maxRelError: stats.maxRelError,
     evaluations: ctx.evaluations,
     derivativeCalls: ctx.derivativeCalls,
     kinks,
     jacobians: [],
   };
   if (taylor) verdict.taylor = taylor;
-  if (status === 'pass' && maxNumeric > 0 && refuted === 0) verdict.sensitivity = maxTolerance / maxNumeric;
+  if (status === 'pass' && stats.maxNumeric > 0 && refuted === 0) verdict.sensitivity = stats.maxTolerance / stats.maxNumeric;
   if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
   return verdict;
 }

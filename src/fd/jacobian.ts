@@ -28,6 +28,11 @@ export interface FdOptions {
    */
   columns?: { start: number; end: number };
   /**
+   * The gate's reference and every per-entry result laid out column-major ([cols, rows]), as a check that reads
+   * the analytic side column by column holds them. @defaultValue false (row-major)
+   */
+  columnMajor?: boolean;
+  /**
    * A reference Jacobian to decide columns on two points: a column whose every central difference at ±h agrees with
    * the reference within the gate's tolerance (and shows no sign of a kink) is taken at 2 evaluations; the others
    * get the full five-point stencil. @defaultValue none: every column on five points
@@ -71,7 +76,10 @@ export interface FdJacobian {
   value: Float64Array;
   /** Estimated error of each value: truncation plus NOISE_SIGMAS times the rounding noise (computed when first read). */
   readonly error: Float64Array;
-  /** The truncation part of each error (in a two-point column: the disagreement with the reference). */
+  /**
+   * The truncation part of each error; 0 in a two-point column, whose error is instead its disagreement with the
+   * reference, |reference − value| (not stored: the caller holds both), plus the noise term.
+   */
   truncation: Float64Array;
   /** 1 where the one-sided differences disagree enough to suspect a kink within the stencil. */
   kinkSuspect: Uint8Array;
@@ -108,8 +116,12 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const rows = f0.length;
   const first = options.columns?.start ?? 0;
   const cols = (options.columns?.end ?? x.length) - first;
-  // Columns are filled one at a time, row-major: a column touches one cache line per row, and the next seven
-  // columns reuse those lines. (The five-point extras are kept column-major: only their own columns read them.)
+  // The results go straight into their layout (entry (i, j) at i·rowStride + j·colStride): row-major, a column
+  // touches one cache line per row and the next seven columns reuse them; column-major on request. (The
+  // five-point extras are kept column-major: only their own column reads them.)
+  const byColumn = options.columnMajor === true;
+  const rowStride = byColumn ? 1 : cols;
+  const colStride = byColumn ? rows : 1;
   const value = new Float64Array(rows * cols);
   const trunc = new Float64Array(rows * cols);
   // What the five-point stencil adds per entry, allocated with the first column that needs it.
@@ -128,14 +140,26 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
   const ref = gate ? gate.reference : EMPTY;
   const twoPointBase = gate?.step ?? base;
   let evaluations = 0;
-  const buffers: ColumnBuffers = { rows, cols, f0, ref, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
+  const buffers: ColumnBuffers = { rows, rowStride, colStride, f0, ref, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs, eps, tiny, given };
   // The outputs at the stencil points of one column, reused from column to column.
   const scratch = [new Float64Array(rows), new Float64Array(rows), new Float64Array(rows), new Float64Array(rows)];
 
+  let at = 0;
+  let xj = 0;
+  /** f with entry `at` moved to `plus`, then to `minus` (into scratch[s], scratch[s + 1]), then put back. */
+  const pair = (plus: number, minus: number, s: number): [Float64Array, Float64Array] => {
+    x[at] = plus;
+    const fp = evaluate(at, scratch[s]);
+    x[at] = minus;
+    const fm = evaluate(at, scratch[s + 1]);
+    x[at] = xj;
+    evaluations += 2;
+    return [fp, fm];
+  };
+
   for (let j = 0; j < cols; j++) {
-    const at = first + j;
-    const xj = x[at];
-    const col = j * rows;
+    at = first + j;
+    xj = x[at];
     let fp2: Float64Array | undefined;
     let fm2: Float64Array | undefined;
     if (gate) {
@@ -144,12 +168,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const h = stepFor(xj, twoPointBase);
       const px = round(xj + h);
       const mx = round(xj - h);
-      x[at] = px;
-      const fp = evaluate(at, scratch[0]);
-      x[at] = mx;
-      const fm = evaluate(at, scratch[1]);
-      x[at] = xj;
-      evaluations += 2;
+      const [fp, fm] = pair(px, mx, 0);
       const hp = px - xj;
       const hm = xj - mx;
       const w = px - mx;
@@ -180,21 +199,10 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     // Five equally spaced points x−h, x−h/2, x, x+h/2, x+h (as stored in floating point).
     const p2x = round(xj + h);
     const m2x = round(xj - h);
-    if (!fp2 || !fm2) {
-      x[at] = p2x;
-      fp2 = evaluate(at, scratch[0]);
-      x[at] = m2x;
-      fm2 = evaluate(at, scratch[1]);
-      evaluations += 2;
-    }
+    if (!fp2 || !fm2) [fp2, fm2] = pair(p2x, m2x, 0);
     const p1x = round(xj + h / 2);
     const m1x = round(xj - h / 2);
-    x[at] = p1x;
-    const fp1 = evaluate(at, scratch[2]);
-    x[at] = m1x;
-    const fm1 = evaluate(at, scratch[3]);
-    x[at] = xj;
-    evaluations += 2;
+    const [fp1, fm1] = pair(p1x, m1x, 2);
     noiseFactor[j] = (NOISE_SIGMAS * RICHARDSON_NOISE) / h;
     const w2 = p2x - m2x;
     const w1 = p1x - m1x;
@@ -213,7 +221,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       const k = j * rows + i;
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
-      if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[i * cols + j] = 1;
+      if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[i * rowStride + j * colStride] = 1;
     }
   }
   let error: Float64Array | undefined;
@@ -225,7 +233,13 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     get error(): Float64Array {
       if (!error) {
         error = new Float64Array(rows * cols);
-        for (let i = 0, k = 0; i < rows; i++) for (let j = 0; j < cols; j++, k++) error[k] = trunc[k] + noiseFactor[j] * noise[i];
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < cols; j++) {
+            const k = i * rowStride + j * colStride;
+            error[k] = noiseFactor[j] * noise[i] + (twoPoint[j] ? Math.abs(ref[k] - value[k]) : 0);
+          }
+        }
+        for (let k = 0; k < error.length; k++) error[k] += trunc[k];
       }
       return error;
     },
@@ -247,8 +261,9 @@ interface ColumnBuffers {
   rows: number;
   f0: Float64Array;
   ref: Float64Array;
-  cols: number;
-  /** Row-major [rows, cols]. */
+  /** Entry (i, j) of the results sits at i·rowStride + j·colStride. */
+  rowStride: number;
+  colStride: number;
   value: Float64Array;
   trunc: Float64Array;
   gapT: Float64Array;
@@ -277,7 +292,8 @@ function twoPointColumn(
   noiseTerm: number,
   gate: TwoPointGate,
 ): boolean {
-  const { rows, cols, f0, ref, value, trunc, maxAbs, eps, tiny, given } = b;
+  const { rows, rowStride, f0, ref, value, trunc, maxAbs, eps, tiny, given } = b;
+  const at = j * b.colStride;
   const { atol, rtol } = gate;
   const half = w / 2;
   // The one-sided slopes only feed the kink screen: multiplying by the inverse widths is exact enough there.
@@ -289,11 +305,11 @@ function twoPointColumn(
     const fmi = fm[i];
     const f = f0[i];
     const d = (fpi - fmi) / w;
-    value[i * cols + j] = d;
+    value[at + i * rowStride] = d;
     const sc = Math.max(Math.abs(f), Math.abs(fpi), Math.abs(fmi));
     if (sc > maxAbs[i]) maxAbs[i] = sc;
     if (!decided) continue;
-    const a = ref[i * cols + j];
+    const a = ref[at + i * rowStride];
     const deviation = Math.abs(a - d);
     const sigma = Math.max(eps * sc, tiny, given ? given[i] : 0);
     // (A difference that overflowed is never decided: its tolerance would be infinite too.)
@@ -308,7 +324,6 @@ function twoPointColumn(
       decided = false;
       continue;
     }
-    trunc[i * cols + j] = deviation;
   }
   return decided;
 }
@@ -331,15 +346,17 @@ function fivePointColumn(
   hp1: number,
   hm1: number,
 ): void {
-  const { rows, cols, f0, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
+  const { rows, rowStride, f0, value, trunc, gapT, smoothT, d4sqT, movesT, maxAbs } = b;
   const col = j * rows;
+  const at = j * b.colStride;
   for (let i = 0; i < rows; i++) {
     const k = col + i;
+    const r = at + i * rowStride;
     const d1 = (fp2[i] - fm2[i]) / w2;
     const d2 = (fp1[i] - fm1[i]) / w1;
     const correction = (d2 - d1) / 3;
-    value[i * cols + j] = d2 + correction;
-    trunc[i * cols + j] = Math.abs(correction);
+    value[r] = d2 + correction;
+    trunc[r] = Math.abs(correction);
     // One-sided differences at both levels: their gap at h/2 against how fast each side is converging.
     const fwd2 = (fp2[i] - f0[i]) / hp2;
     const bwd2 = (f0[i] - fm2[i]) / hm2;
