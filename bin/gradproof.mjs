@@ -5,6 +5,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { distIsFresh } from './dist-fresh.mjs';
 
+// A reader that stops early (`gradproof catalog --list | head`) closes the pipe: the rest of the output is
+// dropped quietly, and the run goes on to write its reports and set its exit code.
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.stdout.write = () => true;
+});
+
 const source = new URL('../src/cli/main.ts', import.meta.url);
 let main;
 if (existsSync(source) && (process.env.GRADPROOF_TSX === '1' || !distIsFresh(fileURLToPath(new URL('..', import.meta.url))))) {

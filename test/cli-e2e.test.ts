@@ -166,3 +166,12 @@ describe('gradproof merge (sharded runs joined into one report)', () => {
     expect(run.stderr).toBe('gradproof: cannot read no/such/report.json: no such file\n');
   });
 });
+
+describe('gradproof into a pipe that closes early', () => {
+  test('`catalog --list | head -1`: one line through, no EPIPE trace, exit 0', async () => {
+    const r = await shell(`bash -c 'node bin/gradproof.mjs catalog --list | head -1; echo "status \${PIPESTATUS[0]}"'`);
+    expect(r.stdout.split('\n')[0]).toMatch(/^definition-1\/column /);
+    expect(r.stdout).toMatch(/status 0/);
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled/);
+  });
+});
