@@ -1,4 +1,4 @@
-import { directionalDerivative, refineAlong, type DirectionalDerivative } from '../fd/directional.js';
+import { directionalDerivative, refineAlong, rescreenKinks, type DirectionalDerivative } from '../fd/directional.js';
 import { refineColumn } from '../fd/jacobian.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
 import { noiseGamma } from '../fd/noise.js';
@@ -153,9 +153,13 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     return probe;
   };
 
-  /** Re-judges a probe with the current σ: its error is its truncation plus the noise term of the new σ. */
+  /**
+   * Re-judges a probe with the current σ: its error is its truncation plus the noise term of the new σ; once the
+   * noise lines are measured, its kink screen is held against the noise ECnoise accepted.
+   */
   const rejudge = (p: Probe): void => {
     const { dd } = p;
+    if (ctx.noiseMeasured) rescreenKinks(dd, ctx.acceptedNoise(), precision.epsilon);
     const error = dd.truncation.map((tr, i) => tr + dd.noiseFactor * Math.max(sigma[i], precision.epsilon * dd.scale[i]));
     dd.error = error;
     p.error = oracle.jvp ? error : Float64Array.of(combinedError(p.u!, error));
@@ -193,16 +197,13 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
     sigma = sigma.map((v, i) => Math.max(v, pooled[i]));
     for (const p of done) rejudge(p);
-    // A failing or kinked probe, or a probe that passes narrowly (beyond a quarter of its tolerance) with an output
-    // noisier than 64 roundings of its values (cancellation: the fourth differences may see only part of it) whose
-    // error estimate is a sizable part of the tolerance: measure the noise lines now, and judge the probes again
-    // against the larger σ. (A larger σ only widens a tolerance: a probe that passes by a wide margin stays passed.)
+    // A failing or kinked probe, or an output noisier than 64 roundings of its values (cancellation: four probes'
+    // fourth differences may see only part of it) whose error estimate is a sizable part of its tolerance: measure
+    // the noise lines now, and judge the probes again against the larger σ. The stated size rests on these
+    // tolerances, so a noise term that matters is measured even when every probe passes by a wide margin.
     const noisyRow = (p: Probe, i: number): boolean => sigma[i] > 64 * precision.epsilon * p.dd.scale[i] + precision.tiny;
     const matters = (p: Probe, k: number): boolean => ERROR_ESTIMATE_FACTOR * p.error[k] > 0.25 * p.tolerance[k];
-    const narrow = (p: Probe): boolean => p.worst > 0.25;
-    const noisy = done.some(
-      (p) => narrow(p) && (oracle.jvp ? p.analytic.some((_, i) => noisyRow(p, i) && matters(p, i)) : matters(p, 0) && p.dd.scale.some((_, i) => noisyRow(p, i))),
-    );
+    const noisy = done.some((p) => (oracle.jvp ? p.analytic.some((_, i) => noisyRow(p, i) && matters(p, i)) : matters(p, 0) && p.dd.scale.some((_, i) => noisyRow(p, i))));
     if (noisy || done.some(suspect)) {
       const measured = ctx.noise(2);
       sigma = sigma.map((v, i) => Math.max(v, measured[i]));

@@ -83,6 +83,8 @@ interface InputState {
   refuted: Uint8Array;
   /** Per column: 1 when every entry agreed with the analytic one on two points (see fdJacobian's gate). */
   twoPoint: Uint8Array;
+  /** What a two-point entry's disagreement with the analytic value counts for in its error (FdJacobian). */
+  twoPointFactor: number;
   /** The other columns: the only ones where an entry can fail, look like a kink, or be re-examined. */
   open: Int32Array;
   /** Entries whose one-sided differences suggest a kink within the stencil. */
@@ -145,6 +147,11 @@ export class WorstEntries {
     this.kept.splice(at, 0, { entry, key });
     if (this.kept.length > this.size) this.kept.pop();
   }
+  /** Ranks the kept entries that `which` picks as passing ones (their failure was refuted), keeping the order. */
+  demote(which: (e: EntryComparison) => boolean): void {
+    for (const w of this.kept) if (which(w.entry) && w.key >= 1e300) w.key -= 1e300;
+    this.kept.sort((p, q) => q.key - p.key);
+  }
   /** The kept entries, worst first. */
   entries(): EntryComparison[] {
     return this.kept.map((w) => w.entry);
@@ -174,7 +181,7 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
   const tolerance = new Float64Array(size);
   const errorEstimate = new Float64Array(size);
   const { atol, rtol } = tol;
-  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize, twoPoint } = s;
+  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize, twoPoint, twoPointFactor } = s;
   let maxAbsError = 0;
   let maxRelError = 0;
   let maxTolerance = 0;
@@ -190,7 +197,7 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       const nu = value[k];
       const absError = Math.abs(an - nu);
       // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
-      const err = (twoPoint[j] ? absError : trunc[k]) + (coef ? coef[k] : noiseFactor[j]) * sigma;
+      const err = (twoPoint[j] ? twoPointFactor * absError : trunc[k]) + (coef ? coef[k] : noiseFactor[j]) * sigma;
       const scale = Math.max(Math.abs(an), Math.abs(nu));
       // entryTolerance and relativeError, written out.
       const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
@@ -280,6 +287,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       kink: new Uint8Array(n),
       refuted: new Uint8Array(n),
       twoPoint: fd.twoPoint,
+      twoPointFactor: fd.twoPointFactor,
       open: fd.openColumns,
       suspect: fd.kinkSuspect,
       steps: fd.steps,

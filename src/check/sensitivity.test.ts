@@ -111,3 +111,25 @@ describe('sensitivity', () => {
     expect(caughtWellBelow).toBeLessThanOrEqual(3);
   });
 });
+
+describe('sensitivity of entries decided on two points', () => {
+  // f = exp(17x) at x = 0: f''' = 17³ is large next to f' = 17, so the central difference at 2^-15 is off by a
+  // relative h²·17²/6 = 4.5e-8, just inside half of rtol: decided on two points. An error just above the stated
+  // sensitivity leaves that path and meets the five-point stencil's tolerance, which must not be wider.
+  const expSpec = (delta = 0): CheckSpec => ({
+    name: 'exp(17x)',
+    inputs: none,
+    f: ({ x }) => Math.exp(17 * x.data[0]),
+    gradient: ({ x }) => tensor([1], [17 * Math.exp(17 * x.data[0]) + delta]),
+  });
+  const inputs = { x: tensor([1], [0]) };
+
+  test('an error just above the stated sensitivity fails, one well below passes', () => {
+    const v = checkOnce(expSpec(), inputs);
+    expect(v.status).toBe('pass');
+    expect(v.evaluations).toBe(2 + 2); // decided on two points
+    const S = v.sensitivity!;
+    for (const sign of [1, -1]) expect(checkOnce(expSpec(sign * 1.05 * S * 17), inputs).status).toBe('fail');
+    expect(checkOnce(expSpec(0.1 * S * 17), inputs).status).toBe('pass');
+  });
+});

@@ -23,6 +23,12 @@ export interface DirectionalDerivative {
   noiseFactor: number;
   /** The largest |f| of each output over the stencil points and x. */
   scale: Float64Array;
+  /** The kink screen's inputs per output: one-sided gap at t/2, how fast the sides converge, the larger slope. */
+  gap: Float64Array;
+  smooth: Float64Array;
+  slope: Float64Array;
+  /** The step t along the direction. */
+  t: number;
   /** Function evaluations spent (4). */
   evaluations: number;
 }
@@ -100,6 +106,9 @@ export function directionalDerivative(
   const d4sq = new Float64Array(m);
   const truncation = new Float64Array(m);
   const scales = new Float64Array(m);
+  const gaps = new Float64Array(m);
+  const smooths = new Float64Array(m);
+  const slopes = new Float64Array(m);
   const noiseFactor = (NOISE_SIGMAS * RICHARDSON_NOISE) / t;
   for (let i = 0; i < m; i++) {
     const coarse = (fp2[i] - fm2[i]) / (2 * t);
@@ -117,15 +126,31 @@ export function directionalDerivative(
     const bwd2 = (f0[i] - fm2[i]) / t;
     const fwd1 = (fp1[i] - f0[i]) / (t / 2);
     const bwd1 = (f0[i] - fm1[i]) / (t / 2);
-    const gap = Math.abs(fwd1 - bwd1);
-    const smooth = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
-    // A gap of rounding in a sum that cancels can clear the floor; a kink worth the name also stands out against the
-    // slope itself (as the two-point screen of fdJacobian asks, TWO_POINT_KINK_FRACTION).
-    if (gap > 1.5 * smooth + 20 * (screen / t) && gap > TWO_POINT_KINK_FRACTION * Math.max(Math.abs(fwd1), Math.abs(bwd1))) kinkSuspect[i] = 1;
+    gaps[i] = Math.abs(fwd1 - bwd1);
+    smooths[i] = Math.abs(fwd2 - fwd1) + Math.abs(bwd2 - bwd1);
+    slopes[i] = Math.max(Math.abs(fwd1), Math.abs(bwd1));
+    kinkSuspect[i] = kinkScreen(gaps[i], smooths[i], slopes[i], screen, t);
     const d4 = fm2[i] - 4 * fm1[i] + 6 * f0[i] - 4 * fp1[i] + fp2[i];
     d4sq[i] = d4 * d4;
   }
-  return { value, error, kinkSuspect, tangent, d4sq, truncation, noiseFactor, scale: scales, evaluations: 4 };
+  return { value, error, kinkSuspect, tangent, d4sq, truncation, noiseFactor, scale: scales, gap: gaps, smooth: smooths, slope: slopes, t, evaluations: 4 };
+}
+
+/**
+ * The kink screen along a line: the one-sided gap at t/2 stands above how fast the sides converge plus 20 rounding
+ * noises (σ = `screen`) over the step, and above TWO_POINT_KINK_FRACTION of the slope (a gap of rounding in a sum
+ * that cancels can clear the floor; a kink worth the name also stands out against the slope, as fdJacobian's
+ * two-point screen asks).
+ */
+function kinkScreen(gap: number, smooth: number, slope: number, screen: number, t: number): 0 | 1 {
+  return gap > 1.5 * smooth + 20 * (screen / t) && gap > TWO_POINT_KINK_FRACTION * slope ? 1 : 0;
+}
+
+/** Screens a directional derivative for kinks again, against the noise σ per output now known (`screen`). */
+export function rescreenKinks(dd: DirectionalDerivative, screen: ArrayLike<number>, epsilon: number): void {
+  for (let i = 0; i < dd.value.length; i++) {
+    dd.kinkSuspect[i] = kinkScreen(dd.gap[i], dd.smooth[i], dd.slope[i], Math.max(screen[i], epsilon * dd.scale[i]), dd.t);
+  }
 }
 
 /**

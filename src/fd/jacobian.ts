@@ -72,7 +72,7 @@ export const RICHARDSON_NOISE = 1.9;
 export interface FdJacobian {
   rows: number;
   cols: number;
-  /** Richardson estimate of ∂f_i/∂x_j, row-major [rows, cols] (the central difference at h in a two-point column). */
+  /** Richardson estimate of ∂f_i/∂x_j, [rows, cols] row-major (column-major with `columnMajor`); the central difference at h₂ in a two-point column. */
   value: Float64Array;
   /** Estimated error of each value: truncation plus NOISE_SIGMAS times the rounding noise (computed when first read). */
   readonly error: Float64Array;
@@ -92,11 +92,20 @@ export interface FdJacobian {
   /** Per column: how the row's noise σ enters each entry's error (error = truncation part + noiseFactor · σ). */
   noiseFactor: Float64Array;
   /**
-   * Per column: 1 when the gate decided it on two points. Its values are central differences at ±h and their
-   * `error` is the disagreement with the reference plus the noise term: how far off the difference is if the
-   * reference is right (a reference that is wrong beyond the gate's tolerance never decides a column).
+   * Per column: 1 when the gate decided it on two points. Its values are central differences at ±h₂ and their
+   * `error` is twoPointFactor times the disagreement with the reference plus the noise term: at least how far off
+   * the difference is if the reference is right (a reference that is wrong beyond the gate's tolerance never
+   * decides a column).
    */
   twoPoint: Uint8Array;
+  /**
+   * What a two-point entry's disagreement with the reference is multiplied by in its error: max(1, (h/h₂)²/4), the
+   * truncation estimate |D(h/2) − D(h)|/3 = h²|f'''|/24 of the five-point stencil at the base step h over the
+   * two-point truncation h₂²|f'''|/6 (4 at h = 4h₂). With it (and the larger of the two noise terms in noiseFactor)
+   * a two-point entry is reported with the tolerance the five-point stencil would give it: an error just above it
+   * fails on either path, so the sensitivity a pass states stays an upper bound.
+   */
+  twoPointFactor: number;
   /** The columns not decided on two points (all of them without a gate), ascending. */
   openColumns: Int32Array;
   /** Function evaluations spent. */
@@ -178,7 +187,9 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       if (decided) {
         twoPoint[j] = 1;
         steps[j] = h;
-        noiseFactor[j] = twoPointNoise;
+        // Reported as the five-point stencil would hold the entry (see twoPointFactor): its noise term at the base
+        // step, if larger.
+        noiseFactor[j] = Math.max(twoPointNoise, (NOISE_SIGMAS * RICHARDSON_NOISE) / stepFor(xj, base));
         continue;
       }
       // The five-point stencil reuses the two points when they are its outer ones.
@@ -225,6 +236,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     }
   }
   let error: Float64Array | undefined;
+  const twoPointFactor = Math.max(1, (base / twoPointBase) ** 2 / 4);
   return {
     rows,
     cols,
@@ -236,7 +248,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
         for (let i = 0; i < rows; i++) {
           for (let j = 0; j < cols; j++) {
             const k = i * rowStride + j * colStride;
-            error[k] = noiseFactor[j] * noise[i] + (twoPoint[j] ? Math.abs(ref[k] - value[k]) : 0);
+            error[k] = noiseFactor[j] * noise[i] + (twoPoint[j] ? twoPointFactor * Math.abs(ref[k] - value[k]) : 0);
           }
         }
         for (let k = 0; k < error.length; k++) error[k] += trunc[k];
@@ -249,6 +261,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     steps,
     noiseFactor,
     twoPoint,
+    twoPointFactor,
     openColumns,
     evaluations,
   };
@@ -256,7 +269,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
 
 const EMPTY = new Float64Array(0);
 
-/** The per-entry arrays of fdJacobian (column-major) and what its column loops read. */
+/** The result arrays of fdJacobian (laid out by stride), its five-point extras (column-major) and what its column loops read. */
 interface ColumnBuffers {
   rows: number;
   f0: Float64Array;
@@ -292,7 +305,7 @@ function twoPointColumn(
   noiseTerm: number,
   gate: TwoPointGate,
 ): boolean {
-  const { rows, rowStride, f0, ref, value, trunc, maxAbs, eps, tiny, given } = b;
+  const { rows, rowStride, f0, ref, value, maxAbs, eps, tiny, given } = b;
   const at = j * b.colStride;
   const { atol, rtol } = gate;
   const half = w / 2;
