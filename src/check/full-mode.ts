@@ -89,6 +89,8 @@ interface InputState {
   open: Int32Array;
   /** Entries whose one-sided differences suggest a kink within the stencil. */
   suspect: Uint8Array;
+  /** Entries where f did not move at all across the five-point stencil (see FdJacobian.still). */
+  still: Uint8Array;
   /** The coarse step of each column. */
   steps: Float64Array;
 }
@@ -290,6 +292,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       twoPointFactor: fd.twoPointFactor,
       open: fd.openColumns,
       suspect: fd.kinkSuspect,
+      still: fd.still,
       steps: fd.steps,
     });
   });
@@ -451,7 +454,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     verdict.message = `finite differences disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative (remainder slope ${taylor.slope.toFixed(2)}, finite differences ${taylor.numericSlope.toFixed(2)})`;
   }
   if (status === 'fail') {
-    verdict.diagnoses = diagnose(pairs, ctx.snapshot);
+    verdict.diagnoses = diagnose(pairs, ctx.snapshot, Object.fromEntries(states.map((s) => [s.name, s.still])));
     verdict.hints = verdict.diagnoses.map((d) => d.hint);
   }
   if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;

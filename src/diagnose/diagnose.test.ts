@@ -98,6 +98,21 @@ describe('diagnose', () => {
     expect(v.hints).toEqual(['mask']);
   });
 
+  test('flags a missing mask at an inactive unit whose weight is itself 0 (a shrunk counterexample)', () => {
+    // h = ReLU(w·x + b) with w = 0, b = −0.5: f does not move at all when w does, so ∂h/∂w = 0 exactly; the
+    // mutant forgets the mask and claims x. (Unlike sin x² at 0, f stays put at every stencil point.)
+    const spec: CheckSpec = {
+      name: 'relu-unit',
+      inputs: none,
+      wrt: ['w'],
+      f: ({ w, x, b }) => scalar(Math.max(0, w.data[0] * x.data[0] + b.data[0])),
+      gradient: ({ x }) => tensor([1], [x.data[0]]),
+    };
+    const v = run(spec, { w: tensor([1], [0]), x: tensor([1], [0.8]), b: tensor([1], [-0.5]) });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['mask']);
+  });
+
   test('gives no mask hint where the numeric derivative is 0 by symmetry (sin x² at x = 0, chain rule forgotten)', () => {
     const spec: CheckSpec = {
       name: 'sin-square',

@@ -10,6 +10,8 @@ interface Flat {
   pair: JacobianPair;
   /** The differentiated input's values at the point, when known. */
   inputValues?: Float64Array;
+  /** 1 where f did not move at all across the entry's stencil, when known. */
+  still?: Uint8Array;
 }
 
 /** Slack for a hypothesis "analytic ≈ H(numeric)": the entry's tolerance plus a little for H's own rounding. */
@@ -114,9 +116,10 @@ function mask(f: Flat, bad: number[]): Diagnosis | undefined {
   // Without agreeing entries the pattern still stands when f does not move at all where the analytic claims it
   // does (numeric exactly 0): the hallmark of an inactive ReLU unit, even when every unit is inactive.
   // An exact 0 at an input entry that is itself 0 proves nothing: an even function (sin x² at x = 0) has a
-  // central difference of exactly 0 there by symmetry. So the entry moved must be nonzero.
+  // central difference of exactly 0 there by symmetry. So the entry moved must be nonzero, or f must not have
+  // moved at all across the stencil (an even function moves, symmetrically; an inactive unit does not).
   const value = f.inputValues;
-  const exactlyIndependent = value !== undefined && bad.every((k) => f.n[k] === 0 && value[k % f.cols] !== 0);
+  const exactlyIndependent = bad.every((k) => f.n[k] === 0 && (f.still?.[k] === 1 || (value !== undefined && value[k % f.cols] !== 0)));
   if (agreeing === 0 && !exactlyIndependent) return undefined;
   const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
   return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
@@ -136,11 +139,11 @@ function wrongEntries(f: Flat, bad: number[]): Diagnosis | undefined {
 }
 
 /** Names the likely mistake behind a failing comparison; empty when the evidence supports none. */
-export function diagnose(pairs: readonly JacobianPair[], inputs?: NamedTensors): Diagnosis[] {
+export function diagnose(pairs: readonly JacobianPair[], inputs?: NamedTensors, still?: Readonly<Record<string, Uint8Array>>): Diagnosis[] {
   const out: Diagnosis[] = [];
   for (const pair of pairs) {
     const [rows, cols] = pair.analytic.shape;
-    const f: Flat = { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair, inputValues: inputs?.[pair.input]?.data };
+    const f: Flat = { a: pair.analytic.data, n: pair.numeric.data, tol: pair.tolerance.data, rows, cols, pair, inputValues: inputs?.[pair.input]?.data, still: still?.[pair.input] };
     const bad = failing(f);
     if (bad.length === 0) continue;
     const d = transposed(f) ?? scaled(f) ?? mask(f, bad) ?? wrongEntries(f, bad);

@@ -83,6 +83,11 @@ export interface FdJacobian {
   truncation: Float64Array;
   /** 1 where the one-sided differences disagree enough to suspect a kink within the stencil. */
   kinkSuspect: Uint8Array;
+  /**
+   * 1 where f's output did not move at all at any of the five stencil points (columns not decided on two points):
+   * f does not depend on the input entry there, not even in an even way.
+   */
+  still: Uint8Array;
   /** Estimated absolute noise σ of each output component. */
   noise: Float64Array;
   /** The largest |f| of each output component over the stencil points (the scale its rounding is relative to). */
@@ -227,9 +232,11 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
     noise[i] = Math.max(pooled, given?.[i] ?? 0, eps * maxAbs[i], tiny);
   }
   const kinkSuspect = new Uint8Array(rows * cols);
+  const still = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (const j of openColumns) {
       const k = j * rows + i;
+      if (!movesT[k]) still[i * rowStride + j * colStride] = 1;
       // Smooth f: gap ≈ (h/2)|f''| ≤ smooth. A kink within the stencil keeps the gap at the slope's jump.
       // (The noise floor here is roundoff only: a kink inflates the measured noise of its own row.)
       if (gapT[k] > 1.5 * smoothT[k] + 20 * ((eps * maxAbs[i]) / steps[j])) kinkSuspect[i * rowStride + j * colStride] = 1;
@@ -256,6 +263,7 @@ export function fdJacobian(evaluate: Evaluate, x: Float64Array, f0: Float64Array
       return error;
     },
     kinkSuspect,
+    still,
     noise,
     scale: maxAbs,
     steps,
