@@ -65,8 +65,12 @@ export function sizedTensors<K extends string, N extends string>(
       const axes = t.shape.map((d) => (typeof d === 'number' ? Array.from({ length: d }, (_, i) => i) : index[d]));
       const shape = axes.map((a) => a.length);
       if (t.oneHot) {
+        // The hot class is a pool index, like a row of the other tensors: dropping other classes while shrinking
+        // keeps it hot (it moves up), and only when its own class is dropped does it fall back to another.
         const y = tensor(shape, new Float64Array(shape[0]));
-        if (shape[0] > 0) y.data[pool[name][0] % shape[0]] = 1;
+        const p = pool[name][0];
+        const at = axes[0].indexOf(p);
+        if (shape[0] > 0) y.data[at >= 0 ? at : p % shape[0]] = 1;
         out[name] = y;
       } else {
         out[name] = tensor(shape, gather(pool[name], t.shape.map((d) => maxOf(d, name)), axes));
