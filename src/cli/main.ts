@@ -39,9 +39,12 @@ function usageFailure(error: Error, debug: boolean, io: CliIo): number {
   return ExitCode.Usage;
 }
 
-/** Starts the worker threads of a run, then runs `body` with them; ends them if the run did not (say, on bad usage). */
-async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>): Promise<void> {
-  const started = startWorkers(opts.workers);
+/**
+ * Starts the worker threads of a run (`eager` of them at once, the rest when checks queue up), then runs `body`
+ * with them; ends them if the run did not (say, on bad usage).
+ */
+async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>, eager?: number): Promise<void> {
+  const started = startWorkers(opts.workers, eager === undefined ? undefined : Math.max(1, eager));
   try {
     await body(started);
   } finally {
@@ -78,7 +81,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return;
       }
       code = await runCommand({ command: 'check', modules }, checks, opts, io, started);
-    });
+    }, modules.length); // a thread per module from the start (one module is often one spec); more if checks queue up
   });
   addRunOptions(
     program
