@@ -69,7 +69,10 @@ export function directionalDerivative(
     const [p2, m2, p1, m1] = points.map((p) => p[b]);
     for (let j = 0; j < o.length; j++) {
       const x = o[j];
-      const q = dir[j] === 0 ? 0 : onGrid(x, (t * dir[j]) / 2, precision);
+      const q0 = (t * dir[j]) / 2;
+      // On the grid of x: for a displacement well inside x's binade, (x + q0) − x is q0 rounded to it (exactly,
+      // by Sterbenz); otherwise the general rounding.
+      const q = q0 === 0 ? 0 : !round && Math.abs(q0) <= 0.25 * Math.abs(x) ? x + q0 - x : onGrid(x, q0, precision);
       p2[j] = x + 2 * q;
       m2[j] = x - 2 * q;
       p1[j] = x + q;
