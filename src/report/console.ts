@@ -87,13 +87,17 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
     if (table.length > 0) out.push(`  ${paint.dim(table[0])}`, ...table.slice(1).map((l) => `  ${l}`));
   }
   for (const d of diagnosesOf(check)) out.push(`  ${paint.warn('hint:')} ${hintText(d)}`);
+  if (check.notice) out.push(`  ${paint.dim('note:')} ${check.notice}`);
   const replay = replayCommand(check, config);
   if (replay) out.push(`  ${paint.dim('replay:')} ${replay}`);
   return out.join('\n');
 }
 
-/** The console report: a section per check that did not pass, then the summary table. */
+/** The console report: a section per check that did not pass, the notices of passing checks, then the summary table. */
 export function formatConsoleReport(report: Report, paint: Paint = plain): string {
   const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => formatFailure(c, report.config, paint));
-  return [...failures.map((f) => `${f}\n`), formatSummaryTable(report, paint)].join('\n') + '\n';
+  // How a passing check was checked, when it was not the usual way (a streamed or fast-mode Jacobian over the budget).
+  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `${paint.dim('note:')} ${c.name}: ${c.notice}`);
+  const notesBlock = notes.length > 0 ? [`${notes.join('\n')}\n`] : [];
+  return [...failures.map((f) => `${f}\n`), ...notesBlock, formatSummaryTable(report, paint)].join('\n') + '\n';
 }

@@ -343,6 +343,7 @@ function checkSection(report: Report, check: CheckResult, index: number, o: Requ
   parts.push(`<p class="facts dim">${esc(facts.join(' · '))}</p>`);
   parts.push(`<p class="summary-line">${esc(failureSummary(check, false))}</p>`);
   if (check.message && check.status === 'fail') parts.push(`<p class="message">${esc(check.message)}</p>`);
+  if (check.notice) parts.push(`<p class="notice dim">Note: ${esc(check.notice)}</p>`);
   const hints = diagnosesOf(check);
   if (hints.length > 0) {
     parts.push(`<ul class="hints">${hints.map((d) => `<li><span class="hint">${esc(d.hint)}</span>${d.detail && d.detail !== d.hint ? ` ${esc(d.detail)}` : ''}</li>`).join('')}</ul>`);
@@ -365,7 +366,9 @@ function summaryTable(report: Report): string {
   const rows = report.checks
     .map((c, i) => {
       const rel = c.counterexample?.maxRelError ?? c.maxRelError;
-      const name = c.status === 'pass' ? `<span class="name">${esc(c.name)}</span>` : `<a class="name" href="#check-${i}">${esc(c.name)}</a>`;
+      // A passing check has no section of its own: how it was checked, if not the usual way, shows under its name.
+      const note = c.status === 'pass' && c.notice ? `<div class="notice dim">${esc(c.notice)}</div>` : '';
+      const name = c.status === 'pass' ? `<span class="name">${esc(c.name)}</span>${note}` : `<a class="name" href="#check-${i}">${esc(c.name)}</a>`;
       return `<tr class="${c.status}"><td><span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></td><td>${name}</td><td>${c.runs}</td><td>${c.skipped}</td><td>${esc(formatError(rel))}</td><td>${esc(formatError(c.sensitivity))}</td><td>${c.evaluations}</td><td>${esc(formatMs(c.durationMs))}</td></tr>`;
     })
     .join('\n');
@@ -406,7 +409,7 @@ a.name { color:var(--accent); text-decoration:none; } a.name:hover { text-decora
 .check.nondifferentiable { border-left-color:var(--warn); } .check.error { border-left-color:#7b1fa2; }
 .check h2 { font-size:16px; margin:0 0 4px; } .check h3 { font-size:13px; margin:18px 0 8px; color:#3b4350; }
 .facts { margin:0 0 8px; font-size:12px; } .dim { color:var(--dim); font-weight:normal; }
-.summary-line { margin:6px 0; } .message { margin:6px 0; font-family:ui-monospace,Menlo,Consolas,monospace; font-size:12.5px; }
+.summary-line { margin:6px 0; } .notice { font-size:12px; margin:2px 0; } .message { margin:6px 0; font-family:ui-monospace,Menlo,Consolas,monospace; font-size:12.5px; }
 .hints { list-style:none; padding:0; margin:8px 0; } .hints li { margin:4px 0; }
 .hint { display:inline-block; background:#fff4d6; border:1px solid #e8c666; color:#6b4e00; border-radius:4px; padding:0 6px; margin-right:6px; font-weight:600; font-size:12px; }
 .replay { display:flex; align-items:center; gap:10px; margin:8px 0; } .replay pre { margin:0; white-space:pre-wrap; word-break:break-all; background:#1f2430; color:#e6e9ef; padding:6px 12px; border-radius:6px; overflow-x:auto; font-size:12.5px; flex:1; }

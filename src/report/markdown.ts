@@ -87,6 +87,7 @@ function failureSection(report: Report, check: CheckResult, o: Required<Markdown
   if (check.message && check.status === 'fail' && ce && ce.entries.length > 0) out.push(md(check.message), '');
   for (const d of diagnosesOf(check)) out.push(`- **Hint: ${md(d.hint)}**${d.detail && d.detail !== d.hint ? ` — ${md(d.detail)}` : ''}`);
   if (diagnosesOf(check).length > 0) out.push('');
+  if (check.notice) out.push(`Note: ${md(check.notice)}`, '');
   if (ce) {
     const shrunk = check.shrinks !== undefined ? `, shrunk ${check.shrinks} times` : '';
     out.push(`Counterexample (found at input ${check.runs}${shrunk}): ${inputsLine(ce)}`, '');
@@ -121,6 +122,9 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(c.counterexample?.maxRelError ?? c.maxRelError)} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);
   }
   out.push('');
+  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice);
+  for (const c of notes) out.push(`- Note on ${md(c.name)}: ${md(c.notice!)}`);
+  if (notes.length > 0) out.push('');
   for (const c of report.checks) if (c.status !== 'pass') out.push(failureSection(report, c, o));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
