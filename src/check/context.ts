@@ -85,21 +85,26 @@ function cloneInputs(inputs: NamedTensors, round?: (v: number) => number): Named
   return out;
 }
 
+/** The first index where `now` differs from `was` in the sense of Object.is, or −1. */
+export function firstChange(now: ArrayLike<number>, was: ArrayLike<number>): number {
+  for (let i = 0; i < was.length; i++) {
+    // Object.is, written out for speed: equal values (but not 0 and −0), or NaN both times.
+    const a = now[i];
+    const b = was[i];
+    if (a === b ? a === 0 && 1 / a !== 1 / b : a === a || b === b) return i;
+  }
+  return -1;
+}
+
 /** The first input whose values differ from the snapshot, as "W[3]", or undefined; optionally restores it. */
 export function findMutation(snapshot: NamedTensors, current: NamedTensors, restore = false): string | undefined {
   for (const [name, t] of Object.entries(snapshot)) {
     const c = current[name];
     if (c.data.length !== t.data.length) return `${name} (length changed)`;
-    const now = c.data;
-    const was = t.data;
-    for (let i = 0; i < was.length; i++) {
-      // Object.is, written out for speed: equal values (but not 0 and −0), or NaN both times.
-      const a = now[i];
-      const b = was[i];
-      if (a === b ? a === 0 && 1 / a !== 1 / b : a === a || b === b) {
-        if (restore) c.data.set(t.data);
-        return `${name}[${i}]`;
-      }
+    const i = firstChange(c.data, t.data);
+    if (i >= 0) {
+      if (restore) c.data.set(t.data);
+      return `${name}[${i}]`;
     }
   }
   return undefined;
@@ -171,6 +176,21 @@ export interface InternalSettings {
    * @defaultValue 0
    */
   noiseFloor?: number;
+}
+
+/**
+ * A function that brings the check's count of derivative calls up to date (those made since `start`, as `calls`
+ * reports them) and, when user code ran since it was last called, checks that the derivative left the inputs alone.
+ */
+export function derivativeSync(ctx: CheckContext, calls: () => number, start = ctx.derivativeCalls): () => void {
+  let synced = -1;
+  return () => {
+    const n = calls();
+    if (n === synced) return;
+    synced = n;
+    ctx.derivativeCalls = start + n;
+    ctx.checkMutation(ctx.labels.derivative);
+  };
 }
 
 /** Counters a check keeps even when it ends in an error. */
@@ -262,15 +282,8 @@ export function openCheck(
       ctx.buffers.forEach((buf, c) => before[c].set(buf));
       const out = ctx.evaluate(into);
       ctx.buffers.forEach((buf, c) => {
-        const was = before[c];
-        for (let k = 0; k < buf.length; k++) {
-          // Object.is, written out: equal values (but not 0 and −0), or NaN both times.
-          const a = buf[k];
-          const w = was[k];
-          if (a === w ? a === 0 && 1 / a !== 1 / w : a === a || w === w) {
-            throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[c]}[${k}]`);
-          }
-        }
+        const k = firstChange(buf, before[c]);
+        if (k >= 0) throw new UserCodeError(`${names.f} (during finite differences) mutated its input ${wrt[c]}[${k}]`);
       });
       return out;
     },

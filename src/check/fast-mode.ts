@@ -5,8 +5,8 @@ import { noiseGamma } from '../fd/noise.js';
 import { gaussianVector } from '../fd/random.js';
 import { taylorOutcome, taylorTest } from '../fd/taylor.js';
 import { analyticOracle, type AnalyticOracle } from './analytic.js';
-import type { CheckContext } from './context.js';
-import { ERROR_ESTIMATE_FACTOR, baseStepFor, entryTolerance, excess, relativeError } from './full-mode.js';
+import { derivativeSync, type CheckContext } from './context.js';
+import { ERROR_ESTIMATE_FACTOR, baseStepFor, entryTolerance, excess, refinementWins, relativeError } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import type { CheckOptions, EntryComparison, TaylorSummary, Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
@@ -85,14 +85,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const f0 = ctx.f0.data;
   const startCalls = ctx.derivativeCalls;
   const oracle = analyticOracle(ctx.spec, ctx.working, ctx.wrt, ctx.f0.shape, ctx.labels.derivative);
-  let synced = -1;
-  // Derivative calls since the last sync are counted, and the inputs checked for mutation (only if user code ran).
-  const syncCalls = (): void => {
-    if (oracle.calls === synced) return;
-    synced = oracle.calls;
-    ctx.derivativeCalls = startCalls + oracle.calls;
-    ctx.checkMutation(ctx.labels.derivative);
-  };
+  const syncCalls = derivativeSync(ctx, () => oracle.calls, startCalls);
   syncCalls();
   // In float32, two noise lines up front (ECnoise, then a fit at random offsets): every probe's tolerance rests on
   // them. In float64 the probes first rest on one rounding of f's values and on their own fourth differences (free,
@@ -228,7 +221,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     let kink = false;
     for (const e of r.entries) {
       if (e.kink) kink = true;
-      else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - value[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+      else if (refinementWins(e, value[e.row], error[e.row])) {
         value[e.row] = e.value;
         error[e.row] = e.error;
       }
@@ -466,7 +459,7 @@ function checkColumn(
       if (e.kink) {
         kink.add(e.row);
         kinks++;
-      } else if (e.straddled || e.error < error[e.row] || Math.abs(e.value - numeric[e.row]) > ERROR_ESTIMATE_FACTOR * (e.error + error[e.row])) {
+      } else if (refinementWins(e, numeric[e.row], error[e.row])) {
         numeric[e.row] = e.value;
         error[e.row] = e.error;
       }

@@ -14,6 +14,21 @@ export function entryTolerance(tol: Tolerance, analytic: number, numeric: number
   return tol.atol + tol.rtol * Math.max(Math.abs(analytic), Math.abs(numeric)) + ERROR_ESTIMATE_FACTOR * errorEstimate;
 }
 
+/**
+ * Whether a ladder re-estimate (value, error, straddled) replaces an entry's first estimate: when the ladder shows
+ * the first stencil straddling a kink near x, when it is more precise, or when the two disagree beyond both their
+ * errors (the coarse stencil met something its error estimate did not see). A failing entry is never rescued by
+ * an estimate that is merely less precise but consistent with the coarse one.
+ */
+export function refinementWins(e: { value: number; error: number; straddled: boolean }, value: number, error: number): boolean {
+  return e.straddled || e.error < error || Math.abs(e.value - value) > ERROR_ESTIMATE_FACTOR * (e.error + error);
+}
+
+/** The error for finite differences that overflowed at output index i for the input entry `where` (as "W[3]"). */
+export function overflowError(ctx: CheckContext, i: number, where: string): UserCodeError {
+  return new UserCodeError(`finite differences overflowed at output index ${i} for ${where}: ${ctx.labels.f} changes by more than the largest double across the stencil`);
+}
+
 /** Relative error |a − n| / max(|a|, |n|), 0 when both are 0. */
 export function relativeError(analytic: number, numeric: number): number {
   const d = Math.abs(analytic - numeric);
@@ -269,11 +284,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     // A two-point column's values lie within a finite distance of the analytic ones: only open columns can overflow.
     for (let i = 0; i < outSize; i++) {
       for (const j of fd.openColumns) {
-        if (!Number.isFinite(fd.value[i * inSize + j])) {
-          throw new UserCodeError(
-            `finite differences overflowed at output index ${i} for ${name}[${j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
-          );
-        }
+        if (!Number.isFinite(fd.value[i * inSize + j])) throw overflowError(ctx, i, `${name}[${j}]`);
       }
     }
     states.push({
@@ -364,12 +375,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
           kinks++;
           continue;
         }
-        const current = errorAt(s, e.row, j);
-        // The finer estimate wins when the ladder shows the first stencil straddling a kink near x, when it is more
-        // precise, or when the two disagree beyond both their errors (the coarse stencil met something its error
-        // estimate did not see). A failing entry is never rescued by an estimate that is merely less precise but
-        // consistent with the coarse one.
-        if (e.straddled || e.error < current || Math.abs(e.value - s.value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
+        if (refinementWins(e, s.value[k], errorAt(s, e.row, j))) {
           s.value[k] = e.value;
           s.trunc[k] = e.truncation;
           setCoef(s, e.row, j, e.noiseFactor);

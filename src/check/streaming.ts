@@ -1,10 +1,9 @@
 import { fdJacobian, refineColumn } from '../fd/index.js';
 import { analyticOracle } from './analytic.js';
-import type { CheckContext } from './context.js';
-import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance, fdOptionsFor } from './full-mode.js';
+import { derivativeSync, type CheckContext } from './context.js';
+import { ERROR_ESTIMATE_FACTOR, WorstEntries, baseStepFor, entryTolerance, fdOptionsFor, overflowError, refinementWins } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import type { CheckOptions, TaylorSummary, Tolerance, Verdict } from './types.js';
-import { UserCodeError } from './user-call.js';
 
 /** Entries of one block of columns that a streamed check holds at a time (about 8 MiB per array). */
 export const STREAM_BLOCK_ENTRIES = 2 ** 20;
@@ -103,13 +102,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
   const oracle = analyticOracle(ctx.spec, ctx.working, wrt, ctx.f0.shape, ctx.labels.derivative);
   const column = oracle.column;
   if (!column) throw new RangeError('gradproof: a streamed check needs the analytic Jacobian column by column (jacobian, gradient or jvp form)');
-  let synced = -1;
-  const syncCalls = (): void => {
-    if (oracle.calls === synced) return;
-    synced = oracle.calls;
-    ctx.derivativeCalls = oracle.calls;
-    ctx.checkMutation(ctx.labels.derivative);
-  };
+  const syncCalls = derivativeSync(ctx, () => oracle.calls);
   syncCalls();
   const baseStep = baseStepFor(ctx);
   const round = precision.name === 'float32' ? precision.round : undefined;
@@ -149,11 +142,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
         !isKink(k) && !(Math.abs(reference[k] - value[k]) <= entryTolerance(tol, reference[k], value[k], errorAt(k, j, i)));
       for (const j of fd.openColumns) {
         for (let i = 0; i < outSize; i++) {
-          if (!Number.isFinite(value[j * outSize + i])) {
-            throw new UserCodeError(
-              `finite differences overflowed at output index ${i} for ${name}[${start + j}]: ${ctx.labels.f} changes by more than the largest double across the stencil`,
-            );
-          }
+          if (!Number.isFinite(value[j * outSize + i])) throw overflowError(ctx, i, `${name}[${start + j}]`);
         }
         const rows: number[] = [];
         for (let i = 0; i < outSize; i++) if (failsAt(j * outSize + i, j, i) || fd.kinkSuspect[j * outSize + i]) rows.push(i);
@@ -172,7 +161,7 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
             continue;
           }
           const current = errorAt(k, j, e.row);
-          if (e.straddled || e.error < current || Math.abs(e.value - value[k]) > ERROR_ESTIMATE_FACTOR * (e.error + current)) {
+          if (refinementWins(e, value[k], current)) {
             value[k] = e.value;
             trunc[k] = e.truncation;
             perEntry.set(k, e.noiseFactor);
