@@ -4,23 +4,75 @@ export interface Rng {
   uniform(): number;
   /** Standard normal. */
   gaussian(): number;
+  /** Fills `out` with independent standard normals (the ziggurat: one 32-bit draw for nearly every one of them). */
+  fillGaussian(out: Float64Array): void;
 }
 
-/** A seeded random source (mulberry32, normals by Marsaglia's polar method); never Math.random, so every check replays exactly. */
-export function rng(seed: number): Rng {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | undefined;
-  const gaussian = (): number => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
+/** mulberry32's increment. */
+const STEP = 0x6d2b79f5;
+
+// The ziggurat of Marsaglia and Tsang (2000) for the standard normal, 128 layers. A 32-bit draw gives the layer
+// (its low 7 bits) and a signed 25-bit abscissa (the other bits: no bit serves both, the flaw Doornik (2005) found in
+// the original). ZIG_R is where the tail begins, ZIG_V the area of each layer.
+const ZIG_R = 3.442619855899;
+const ZIG_V = 9.91256303526217e-3;
+const ZIG_M = 2 ** 24;
+/** |abscissa| below kn[i] lies inside layer i's rectangle; wn[i] scales it; fn[i] = exp(−x_i²/2) at its edge. */
+const kn = new Float64Array(128);
+const wn = new Float64Array(128);
+const fn = new Float64Array(128);
+{
+  let dn = ZIG_R;
+  let tn = dn;
+  const q = ZIG_V / Math.exp(-0.5 * dn * dn);
+  kn[0] = (dn / q) * ZIG_M;
+  kn[1] = 0;
+  wn[0] = q / ZIG_M;
+  wn[127] = dn / ZIG_M;
+  fn[0] = 1;
+  fn[127] = Math.exp(-0.5 * dn * dn);
+  for (let i = 126; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(ZIG_V / dn + Math.exp(-0.5 * dn * dn)));
+    kn[i + 1] = (dn / tn) * ZIG_M;
+    tn = dn;
+    fn[i] = Math.exp(-0.5 * dn * dn);
+    wn[i] = dn / ZIG_M;
+  }
+}
+
+/** mulberry32's output function: a well-mixed 32-bit word from a state, as a signed int32 (kept in V8's small integers). */
+function mix32(state: number): number {
+  let t = Math.imul(state ^ (state >>> 15), state | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return t ^ (t >>> 14);
+}
+
+
+/** mulberry32 with the polar method and the ziggurat; its state is a field, so V8 keeps the hot loops tight. */
+class Mulberry32 implements Rng {
+  // Both fields hold numbers from the start (a field first undefined makes V8 box what it holds: loops half as fast).
+  private state = 0;
+  /** The second normal of the last polar pair, NaN when used. */
+  private spare = NaN;
+
+  constructor(seed: number) {
+    this.state = seed | 0;
+  }
+
+  /** The next 32 random bits, as a signed int32. */
+  private next32(): number {
+    this.state = (this.state + STEP) | 0;
+    return mix32(this.state);
+  }
+
+  uniform(): number {
+    return (this.next32() >>> 0) / 4294967296;
+  }
+
+  gaussian(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = NaN;
       return s;
     }
     // Marsaglia's polar form of Box–Muller: a point uniform in the unit disc, no trigonometry.
@@ -28,29 +80,80 @@ export function rng(seed: number): Rng {
     let v: number;
     let q: number;
     do {
-      u = 2 * uniform() - 1;
-      v = 2 * uniform() - 1;
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
       q = u * u + v * v;
     } while (q >= 1 || q === 0);
     const r = Math.sqrt((-2 * Math.log(q)) / q);
-    spare = v * r;
+    this.spare = v * r;
     return u * r;
-  };
-  return { uniform, gaussian };
+  }
+
+  fillGaussian(out: Float64Array): void {
+    let s = this.state;
+    for (let i = 0; i < out.length; i++) {
+      s = (s + STEP) | 0;
+      const u = mix32(s);
+      const iz = u & 127;
+      const hz = u >> 7;
+      if (Math.abs(hz) < kn[iz]) out[i] = hz * wn[iz];
+      else {
+        this.state = s;
+        out[i] = this.zigguratTail(u);
+        s = this.state;
+      }
+    }
+    this.state = s;
+  }
+
+  /** The ziggurat's slow path, for the draws (about 3%) outside their layer's rectangle. */
+  private zigguratTail(u: number): number {
+    for (;;) {
+      const iz = u & 127;
+      const hz = u >> 7;
+      if (Math.abs(hz) < kn[iz]) return hz * wn[iz];
+      const x = hz * wn[iz];
+      if (iz === 0) {
+        // The tail beyond ZIG_R, by Marsaglia's exponential method; uniforms in (0, 1) so the logarithms stay finite.
+        let t: number;
+        let y: number;
+        do {
+          t = -Math.log(((this.next32() >>> 0) + 0.5) / 4294967296) / ZIG_R;
+          y = -Math.log(((this.next32() >>> 0) + 0.5) / 4294967296);
+        } while (y + y < t * t);
+        return hz > 0 ? ZIG_R + t : -ZIG_R - t;
+      }
+      if (fn[iz] + this.uniform() * (fn[iz - 1] - fn[iz]) < Math.exp(-0.5 * x * x)) return x;
+      u = this.next32();
+    }
+  }
 }
 
-/** A 32-bit hash of the bits of some numbers (FNV-1a): seeds the probes of a check from its input. */
+/** A seeded random source (mulberry32, normals by Marsaglia's polar method or the ziggurat); never Math.random, so every check replays exactly. */
+export function rng(seed: number): Rng {
+  return new Mulberry32(seed);
+}
+
+/** A 32-bit hash of the bits of some numbers (FNV-1a over their bytes, little-endian): seeds the probes of a check from its input. */
 export function hashNumbers(arrays: readonly ArrayLike<number>[], salt = 0): number {
   let h = (0x811c9dc5 ^ salt) >>> 0;
   const f = new Float64Array(1);
-  const bytes = new Uint8Array(f.buffer);
+  const words = new Uint32Array(f.buffer);
+  const lowFirst = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
   for (const a of arrays) {
     for (let i = 0; i < a.length; i++) {
       f[0] = a[i];
-      for (let b = 0; b < 8; b++) {
-        h ^= bytes[b];
-        h = Math.imul(h, 0x01000193) >>> 0;
-      }
+      // The eight bytes of the double, lowest first: the low word's four, then the high word's.
+      const lo = words[lowFirst ? 0 : 1];
+      const hi = words[lowFirst ? 1 : 0];
+      h = Math.imul(h ^ (lo & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((lo >>> 8) & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((lo >>> 16) & 0xff), 0x01000193);
+      h = Math.imul(h ^ (lo >>> 24), 0x01000193);
+      h = Math.imul(h ^ (hi & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((hi >>> 8) & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((hi >>> 16) & 0xff), 0x01000193);
+      h = Math.imul(h ^ (hi >>> 24), 0x01000193) >>> 0;
     }
     h ^= a.length;
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -61,6 +164,6 @@ export function hashNumbers(arrays: readonly ArrayLike<number>[], salt = 0): num
 /** A vector of n standard normal numbers. */
 export function gaussianVector(r: Rng, n: number): Float64Array {
   const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = r.gaussian();
+  r.fillGaussian(v);
   return v;
 }
