@@ -90,14 +90,7 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
       calls,
       jvp: (w) => {
         const out = new Float64Array(outSize);
-        full.forEach((J, b) => {
-          const n = sizes[b];
-          for (let i = 0; i < outSize; i++) {
-            let s = 0;
-            for (let j = 0; j < n; j++) s += J[i * n + j] * w[b][j];
-            out[i] += s;
-          }
-        });
+        for (let b = 0; b < full.length; b++) addProduct(out, full[b], w[b]);
         return out;
       },
       vjp: (u) =>
@@ -159,6 +152,17 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
     },
   };
   return oracle;
+}
+
+/** out += J·w for a row-major J of out.length rows. */
+function addProduct(out: Float64Array, J: Float64Array, w: Float64Array): void {
+  const n = w.length;
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    const row = i * n;
+    for (let j = 0; j < n; j++) s += J[row + j] * w[j];
+    out[i] += s;
+  }
 }
 
 function wholeJacobian(spec: CheckSpec, inputs: NamedTensors, wrt: readonly string[], outShape: readonly number[], label: string): Float64Array[] {

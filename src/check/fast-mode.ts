@@ -1,5 +1,6 @@
-import { directionalDerivative, refineAlong, rescreenKinks, type DirectionalDerivative } from '../fd/directional.js';
-import { refineColumn } from '../fd/jacobian.js';
+import { directionalDerivative, refineAlong, rescreenKinks, twoPointAlong, type DirectionalDerivative } from '../fd/directional.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, TWO_POINT_KINK_FRACTION, gapFloor, refineColumn } from '../fd/jacobian.js';
+import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP } from '../fd/step.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
 import { noiseGamma } from '../fd/noise.js';
 import { gaussianVector } from '../fd/random.js';
@@ -38,6 +39,11 @@ interface Probe {
   worst: number;
   /** Set when the ladder along the probe's direction finds a kink at x. */
   kink?: boolean;
+  /**
+   * A probe decided on two points: per compared value, the part of its error that no noise level changes, the
+   * two-point factor times its disagreement with the analytic side (see fdJacobian's twoPointFactor).
+   */
+  fixed?: Float64Array;
 }
 
 /** The error of uᵀ·(a vector with per-entry errors e), for a u drawn independently of the errors: see compare. */
@@ -49,6 +55,38 @@ function combinedError(u: Float64Array, e: ArrayLike<number>): number {
     l2 += (u[i] * e[i]) ** 2;
   }
   return Math.min(l1, 4 * Math.sqrt(l2));
+}
+
+/** Multiplies each normal g_j by its entry's scale max(|x_j|, 1) in place; returns the largest |g_j|. */
+function scaleByEntries(g: Float64Array, x: Float64Array): number {
+  let vmax = 0;
+  for (let j = 0; j < g.length; j++) {
+    const a = Math.abs(g[j]);
+    if (a > vmax) vmax = a;
+    const s = Math.abs(x[j]);
+    if (s > 1) g[j] *= s;
+  }
+  return vmax;
+}
+
+/** The largest |v| over an array (0 when it is empty). */
+function largestMagnitude(v: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) {
+    const a = Math.abs(v[k]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** The smallest max(|x_j|, 1) over a buffer (Infinity when it is empty). */
+function smallestScale(x: Float64Array): number {
+  let m = Infinity;
+  for (let j = 0; j < x.length; j++) {
+    const s = Math.abs(x[j]);
+    m = Math.min(m, s > 1 ? s : 1);
+  }
+  return m;
 }
 
 /** The largest |analytic − numeric| / tolerance of a probe (Infinity for a NaN difference). */
@@ -95,10 +133,13 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   let sigma = lazyNoise ? Float64Array.from(f0, (v) => Math.max(precision.epsilon * Math.abs(v), precision.tiny, ctx.noiseFloor)) : ctx.noise(2);
   const kinkNoise = (): Float64Array | undefined => (ctx.noiseMeasured ? ctx.acceptedNoise() : undefined);
   const base = baseStepFor(ctx);
+  // Each probe is first taken on two points, at the smaller step a plain central difference wants (as full mode's
+  // columns are); one that does not plainly agree with the analytic side takes the Richardson stencil at `base`.
+  const gateStep = base === FLOAT64_BASE_STEP ? FLOAT64_TWO_POINT_STEP : base;
+  const twoPointFactor = Math.max(1, (base / gateStep) ** 2 / 4);
   const sizes = ctx.buffers.map((b) => b.length);
   const offsets = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
   const total = sizes.reduce((s, n) => s + n, 0);
-  const scales = ctx.buffers.map((buf) => buf.map((x) => Math.max(Math.abs(x), 1)));
   const locate = (g: number): [number, number] => {
     let b = 0;
     while (b + 1 < sizes.length && g >= offsets[b + 1]) b++;
@@ -151,30 +192,103 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
    * noise lines are measured, its kink screen is held against the noise ECnoise accepted.
    */
   const rejudge = (p: Probe): void => {
-    const { dd } = p;
-    if (ctx.noiseMeasured) rescreenKinks(dd, ctx.acceptedNoise(), precision.epsilon);
+    const { dd, fixed } = p;
+    if (ctx.noiseMeasured && !fixed) rescreenKinks(dd, ctx.acceptedNoise(), precision.epsilon);
     const error = dd.truncation.map((tr, i) => tr + dd.noiseFactor * Math.max(sigma[i], precision.epsilon * dd.scale[i]));
     dd.error = error;
-    p.error = oracle.jvp ? error : Float64Array.of(combinedError(p.u!, error));
+    p.error = oracle.jvp ? Float64Array.from(error) : Float64Array.of(combinedError(p.u!, error));
+    if (fixed) for (let k = 0; k < fixed.length; k++) p.error[k] += fixed[k];
     p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
     p.worst = worstExcess(p);
+  };
+
+  const origin = ctx.wrt.map((name) => ctx.snapshot[name].data);
+  const twoPointValues: [Float64Array, Float64Array] = [new Float64Array(outSize), new Float64Array(outSize)];
+  const mutated = (b: number, j: number): UserCodeError => new UserCodeError(`${ctx.labels.f} (during finite differences) mutated its input ${ctx.wrt[b]}[${j}]`);
+  /**
+   * A probe on two points at ±t₂, or undefined when it does not decide: every compared value within half the
+   * tightest tolerance it could be held to (the noise term alone, no truncation), and no one-sided gap that a kink
+   * could explain, as fdJacobian's gate decides a column.
+   */
+  const twoPointProbe = (direction: Float64Array[], t: number, deferCheck: boolean): Probe | undefined => {
+    const t2 = t * (gateStep / base);
+    const tp = twoPointAlong((into) => ctx.evaluate(into), ctx.buffers, origin, direction, t2, f0, twoPointValues, mutated, precision);
+    if (!deferCheck) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    const m = tp.value.length;
+    const noiseTerm = (NOISE_SIGMAS * Math.SQRT1_2) / t2;
+    const roundedSigma = tp.value.map((_, i) => Math.max(sigma[i], precision.epsilon * tp.scale[i]));
+    // The kink screen holds gaps against the noise ECnoise accepted, as the Richardson stencil's does: a kink near x
+    // inflates the measured noise of its own output and would hide behind it.
+    const screen = kinkNoise();
+    const given = (i: number): number => (screen ? screen[i] : ctx.noiseFloor);
+    let kinkLike = false;
+    for (let i = 0; i < m; i++) {
+      if (!Number.isFinite(tp.value[i])) return undefined;
+      if (tp.gap[i] > TWO_POINT_KINK_FRACTION * tp.slope[i] && tp.gap[i] > gapFloor(tp.scale[i], t2, precision.epsilon, given(i))) kinkLike = true;
+    }
+    if (kinkLike) return undefined;
+    let analytic: Float64Array;
+    let numeric: Float64Array;
+    let gateNoise: Float64Array;
+    let u: Float64Array | undefined;
+    let g: Float64Array[] | undefined;
+    if (oracle.jvp) {
+      analytic = oracle.jvp(tp.tangent);
+      numeric = tp.value;
+      gateNoise = roundedSigma.map((v) => noiseTerm * v);
+    } else {
+      u = gaussianVector(ctx.random, outSize);
+      g = oracle.vjp!(u);
+      analytic = Float64Array.of(dot(g, tp.tangent));
+      let n = 0;
+      for (let i = 0; i < outSize; i++) n += u[i] * tp.value[i];
+      numeric = Float64Array.of(n);
+      gateNoise = Float64Array.of(combinedError(u, roundedSigma.map((v) => noiseTerm * v)));
+    }
+    syncCalls();
+    const fixed = new Float64Array(analytic.length);
+    for (let k = 0; k < analytic.length; k++) {
+      const a = analytic[k];
+      const d = numeric[k];
+      const deviation = Math.abs(a - d);
+      if (!(deviation <= 0.5 * (tol.atol + tol.rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * gateNoise[k]))) return undefined;
+      fixed[k] = twoPointFactor * deviation;
+    }
+    // Decided. Reported as the Richardson stencil at t would hold it: its noise term, if larger, and the
+    // disagreement scaled up to that stencil's truncation.
+    const dd: DirectionalDerivative = {
+      value: tp.value,
+      error: new Float64Array(m),
+      kinkSuspect: new Uint8Array(m),
+      tangent: tp.tangent,
+      d4sq: new Float64Array(m),
+      truncation: new Float64Array(m),
+      noiseFactor: Math.max(noiseTerm, (NOISE_SIGMAS * RICHARDSON_NOISE) / t),
+      scale: tp.scale,
+      gap: tp.gap,
+      smooth: new Float64Array(m),
+      slope: tp.slope,
+      t: t2,
+      evaluations: tp.evaluations,
+    };
+    const probe: Probe = { direction, t, dd, analytic, numeric, error: fixed, tolerance: fixed, worst: 0, fixed };
+    if (u) probe.u = u;
+    if (g) probe.g = g;
+    rejudge(probe);
+    return probe;
   };
 
   const done: Probe[] = [];
   for (let p = 0; p < probes; p++) {
     const direction = sizes.map((n) => gaussianVector(ctx.random, n));
     let vmax = 0;
-    direction.forEach((d, b) => {
-      const sc = scales[b];
-      for (let j = 0; j < d.length; j++) {
-        if (Math.abs(d[j]) > vmax) vmax = Math.abs(d[j]);
-        d[j] *= sc[j];
-      }
-    });
+    for (let b = 0; b < direction.length; b++) vmax = Math.max(vmax, scaleByEntries(direction[b], ctx.buffers[b]));
     // The largest coordinate moves base·max(|x|, 1), as in full mode.
     // With the whole Jacobian at hand no user code runs between the probes, so one comparison after them all
     // names f as surely as one after each (a jvp or vjp call would otherwise be blamed for f's mutation).
-    done.push(compare(direction, base / (vmax || 1), undefined, undefined, oracle.full !== undefined));
+    const t = base / (vmax || 1);
+    const deferCheck = oracle.full !== undefined;
+    done.push(twoPointProbe(direction, t, deferCheck) ?? compare(direction, t, undefined, undefined, deferCheck));
   }
   if (oracle.full) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
   // Probes that fail, or whose one-sided differences look like a kink, are re-examined (as full mode refines
@@ -182,11 +296,13 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const suspect = (p: Probe): boolean => p.worst > 1 || p.dd.kinkSuspect.some((k, i) => k === 1 && (oracle.jvp !== undefined || p.u![i] !== 0));
   if (lazyNoise) {
     // σ of each output from the probes' fourth differences (their mean square), as full mode pools its columns'.
+    // (Probes decided on two points have no fourth difference.)
     const pooled = new Float64Array(outSize);
-    for (let i = 0; i < outSize; i++) {
+    const stenciled = done.filter((p) => !p.fixed);
+    for (let i = 0; i < outSize && stenciled.length > 0; i++) {
       let sum = 0;
-      for (const p of done) sum += p.dd.d4sq[i];
-      pooled[i] = Math.sqrt((noiseGamma(4) * sum) / done.length);
+      for (const p of stenciled) sum += p.dd.d4sq[i];
+      pooled[i] = Math.sqrt((noiseGamma(4) * sum) / stenciled.length);
     }
     sigma = sigma.map((v, i) => Math.max(v, pooled[i]));
     for (const p of done) rejudge(p);
@@ -280,7 +396,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     if (hi - lo === 1) {
       leaves++;
       const [b, j] = locate(lo);
-      const r = checkColumn(ctx, oracle, b, j, base * scales[b][j], sigma, syncCalls);
+      const r = checkColumn(ctx, oracle, b, j, base * Math.max(Math.abs(ctx.buffers[b][j]), 1), sigma, syncCalls);
       kinks += r.kinks;
       if (r.taylor && (!taylor || taylor.outcome === 'refuted')) taylor = r.taylor;
       if (r.taylor?.outcome === 'refuted') refutedColumns.add(lo);
@@ -351,7 +467,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
 function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, probes: number, target: number, syncCalls: () => void): Verdict {
   // A single-entry error δ at (i, j) moves the compared value by δ·d_j (times u_i for a vjp), d_j = s_j·N(0, 1).
   let sMin = Infinity;
-  for (const buf of ctx.buffers) for (const x of buf) sMin = Math.min(sMin, Math.max(Math.abs(x), 1));
+  for (const buf of ctx.buffers) sMin = Math.min(sMin, smallestScale(buf));
   const taus = done.map((p) => p.tolerance.reduce((m, t) => Math.max(m, t), 0));
   const within = oracle.jvp ? normalWithin : normalProductWithin;
   const miss = (delta: number): number => taus.reduce((prod, tau) => prod * within(tau / (delta * sMin)), 1);
@@ -363,7 +479,7 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // columns (jvp) or rows (vjp), and the Hölder bounds |(Jd)_i| / ‖d‖₁ and |(uᵀJ)_j| / ‖u‖₁ of the probes.
   let scale = 0;
   if (oracle.full) {
-    for (const J of oracle.full) for (let k = 0; k < J.length; k++) if (Math.abs(J[k]) > scale) scale = Math.abs(J[k]);
+    for (const J of oracle.full) scale = Math.max(scale, largestMagnitude(J));
   } else if (oracle.jvp) {
     for (const p of done) {
       const l1 = p.direction.reduce((s, d) => s + d.reduce((t, y) => t + Math.abs(y), 0), 0);

@@ -132,4 +132,16 @@ describe('sensitivity of entries decided on two points', () => {
     for (const sign of [1, -1]) expect(checkOnce(expSpec(sign * 1.05 * S * 17), inputs).status).toBe('fail');
     expect(checkOnce(expSpec(0.1 * S * 17), inputs).status).toBe('pass');
   });
+
+  test('fast mode: probes decided on two points state a size that an error just above it does not slip under', () => {
+    // One input: each probe moves x by its full step, ±base·N(0, 1)-scaled, and an error δ in the derivative shows
+    // as δ·|d| in the probe. The stated size must hold for the stencil the probe would have taken without the gate.
+    const fast = { mode: 'fast' } as const;
+    const v = checkOnce(expSpec(), inputs, fast);
+    expect(v.status).toBe('pass');
+    expect(v.evaluations).toBe(2 + 2 * 4); // every probe decided on two points
+    const S = v.sensitivity!;
+    for (const sign of [1, -1]) expect(checkOnce(expSpec(sign * 1.05 * S * 17), inputs, fast).status).toBe('fail');
+    expect(checkOnce(expSpec(0.01 * S * 17), inputs, fast).status).toBe('pass');
+  });
 });

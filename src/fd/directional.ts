@@ -200,3 +200,141 @@ export function refineAlong(
   const entries = rows.map((i, r): RefinedEntry => ({ row: i, ...ladderEstimate(diffs[r], gaps[r], scales[r], levels, noise[i], kinkNoise[i], precision.epsilon) }));
   return { entries, evaluations: 2 * levels.length };
 }
+
+/** A central difference of f along a direction at ±t: the two-point first look of a fast-mode probe. */
+export interface TwoPointDirectional {
+  /** (f(x₊) − f(x₋)) / (2t) per output, x± = x ± q with q = t·d put on the grid. */
+  value: Float64Array;
+  /** The tangent the stored points realise, (x₊ − x₋) / (2t), per buffer: the value estimates J times it. */
+  tangent: Float64Array[];
+  /** The largest |f| of each output over x and the two points. */
+  scale: Float64Array;
+  /** The kink screen's inputs per output: the one-sided gap |fwd − bwd| and the larger one-sided slope. */
+  gap: Float64Array;
+  slope: Float64Array;
+  /** The step t along the direction. */
+  t: number;
+  /** Function evaluations spent (2). */
+  evaluations: number;
+}
+
+/**
+ * The derivative of f along d by one central difference at ±t (2 evaluations). The buffers hold x (as `origin`
+ * does) on entry and are restored exactly; f must leave each point as it was handed over (else `mutated(b, j)` is
+ * thrown): the check is fused with writing the next point, so guarding costs no pass of its own. `into` receives
+ * f's two values.
+ */
+export function twoPointAlong(
+  evaluate: (into: Float64Array) => Float64Array,
+  buffers: readonly Float64Array[],
+  origin: readonly Float64Array[],
+  direction: readonly Float64Array[],
+  t: number,
+  f0: Float64Array,
+  into: readonly [Float64Array, Float64Array],
+  mutated: (buffer: number, index: number) => Error,
+  precision: PrecisionModel = FLOAT64,
+): TwoPointDirectional {
+  const round = precision.name === 'float64' ? undefined : precision.round;
+  // The tangent array holds the grid displacement q until the last pass turns it into (x₊ − x₋) / (2t).
+  const tangent = direction.map((d) => new Float64Array(d.length));
+  let fp: Float64Array;
+  let fm: Float64Array;
+  let restored = false;
+  try {
+    for (let b = 0; b < buffers.length; b++) placePlus(buffers[b], origin[b], direction[b], tangent[b], t, precision);
+    fp = evaluate(into[0]);
+    for (let b = 0; b < buffers.length; b++) {
+      const j = checkAndPlaceMinus(buffers[b], origin[b], tangent[b], round);
+      if (j >= 0) throw mutated(b, j);
+    }
+    fm = evaluate(into[1]);
+    for (let b = 0; b < buffers.length; b++) {
+      const j = checkAndRestore(buffers[b], origin[b], tangent[b], 1 / (2 * t), round);
+      if (j >= 0) throw mutated(b, j);
+    }
+    restored = true;
+  } finally {
+    if (!restored) buffers.forEach((buf, b) => buf.set(origin[b]));
+  }
+  const m = f0.length;
+  const value = new Float64Array(m);
+  const scale = new Float64Array(m);
+  const gap = new Float64Array(m);
+  const slope = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const p = fp[i];
+    const n = fm[i];
+    const f = f0[i];
+    value[i] = (p - n) / (2 * t);
+    scale[i] = Math.max(Math.abs(p), Math.abs(n), Math.abs(f));
+    const fwd = (p - f) / t;
+    const bwd = (f - n) / t;
+    gap[i] = Math.abs(fwd - bwd);
+    slope[i] = Math.max(Math.abs(fwd), Math.abs(bwd));
+  }
+  return { value, tangent, scale, gap, slope, t, evaluations: 2 };
+}
+
+// The passes of twoPointAlong over one buffer, each a plain loop (a closure per entry costs V8 several times the
+// loop itself), with the float64 case apart from the rounded one.
+
+/** Puts the grid displacement q of t·d into `q` and x + q into `buf`. */
+function placePlus(buf: Float64Array, o: Float64Array, d: Float64Array, q: Float64Array, t: number, precision: PrecisionModel): void {
+  if (precision.name === 'float64') {
+    for (let j = 0; j < o.length; j++) {
+      const x = o[j];
+      const q0 = t * d[j];
+      // As in directionalDerivative: well inside x's binade (x + q0) − x is q0 on x's grid, exactly.
+      const qj = q0 === 0 ? 0 : Math.abs(q0) <= 0.25 * Math.abs(x) ? x + q0 - x : onGrid(x, q0, precision);
+      q[j] = qj;
+      buf[j] = x + qj;
+    }
+    return;
+  }
+  const round = precision.round;
+  for (let j = 0; j < o.length; j++) {
+    const q0 = t * d[j];
+    const qj = q0 === 0 ? 0 : onGrid(o[j], q0, precision);
+    q[j] = qj;
+    buf[j] = round(o[j] + qj);
+  }
+}
+
+/** Checks that `buf` still holds x + q, writing x − q in its place; the first entry f changed, or −1. */
+function checkAndPlaceMinus(buf: Float64Array, o: Float64Array, q: Float64Array, round: ((v: number) => number) | undefined): number {
+  if (!round) {
+    for (let j = 0; j < o.length; j++) {
+      if (buf[j] !== o[j] + q[j]) return j;
+      buf[j] = o[j] - q[j];
+    }
+    return -1;
+  }
+  for (let j = 0; j < o.length; j++) {
+    if (buf[j] !== round(o[j] + q[j])) return j;
+    buf[j] = round(o[j] - q[j]);
+  }
+  return -1;
+}
+
+/** Checks that `buf` still holds x − q, turning q into the tangent (x₊ − x₋)·inv and restoring x; as above. */
+function checkAndRestore(buf: Float64Array, o: Float64Array, q: Float64Array, inv: number, round: ((v: number) => number) | undefined): number {
+  if (!round) {
+    for (let j = 0; j < o.length; j++) {
+      const x = o[j];
+      const m = x - q[j];
+      if (buf[j] !== m) return j;
+      q[j] = (x + q[j] - m) * inv;
+      buf[j] = x;
+    }
+    return -1;
+  }
+  for (let j = 0; j < o.length; j++) {
+    const x = o[j];
+    const m = round(x - q[j]);
+    if (buf[j] !== m) return j;
+    q[j] = (round(x + q[j]) - m) * inv;
+    buf[j] = x;
+  }
+  return -1;
+}
