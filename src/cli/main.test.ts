@@ -56,7 +56,7 @@ describe('main', () => {
     const io = capture();
     expect(await main(['check', '--help'], io)).toBe(ExitCode.Pass);
     const help = io.out().replace(/\n\s+/g, ' ');
-    for (const option of ['--runs <n>', '--seed <n>', '--path <path>', '--mode <mode>', '--atol <x>', '--rtol <x>', '--float32', '--filter <text>', '--shard <i/n>', '--report-dir <dir>', '--format <list>', '--json', '--debug']) {
+    for (const option of ['--runs <n>', '--seed <n>', '--path <path>', '--mode <mode>', '--probes <n>', '--miss-probability <p>', '--atol <x>', '--rtol <x>', '--float32', '--filter <text>', '--shard <i/n>', '--report-dir <dir>', '--format <list>', '--json', '--debug']) {
       expect(help).toMatch(new RegExp(`${option.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} .*?\\(default: [^)]+\\)`));
     }
   });
@@ -92,6 +92,29 @@ describe('main', () => {
     const code = await main(['check', fixture('several.ts'), '--filter', 'softplus', '--runs', '5', '--seed', '1', '--mode', 'fast', '--format', 'console', '--report-dir', reportDir()], io);
     expect(code).toBe(ExitCode.Pass);
     expect(io.out()).toMatch(/softplus sum +5 +pass/);
+  });
+
+  test('--probes and --miss-probability shape what fast mode states, and the report records them', async () => {
+    const run = async (probes: string, miss: string) => {
+      const io = capture();
+      const argv = ['check', fixture('several.ts'), '--filter', 'softplus', '--runs', '5', '--seed', '1', '--mode', 'fast', '--probes', probes, '--miss-probability', miss, '--json', '--report-dir', reportDir()];
+      expect(await main(argv, io)).toBe(ExitCode.Pass);
+      return JSON.parse(io.out()) as Report;
+    };
+    const one = await run('1', '0.01');
+    const eight = await run('8', '0.01');
+    expect(one.config).toMatchObject({ mode: 'fast', probes: 1, missProbability: 0.01 });
+    expect(one.checks[0].missProbability).toBe(0.01);
+    // More probes catch smaller errors at the same miss probability.
+    expect(eight.checks[0].sensitivity!).toBeLessThan(one.checks[0].sensitivity!);
+    for (const [flag, value, message] of [
+      ['--probes', '0', '--probes must be a positive whole number, got "0"'],
+      ['--miss-probability', '1', '--miss-probability must lie strictly between 0 and 1, got "1"'],
+    ]) {
+      const io = capture();
+      expect(await main(['check', fixture('several.ts'), '--mode', 'fast', flag, value], io)).toBe(ExitCode.Usage);
+      expect(io.err()).toContain(message);
+    }
   });
 
   test('usage errors exit with 2 and one line', async () => {

@@ -29,6 +29,10 @@ export interface RunFlags {
   workers?: number;
   /** Largest full Jacobian (entries) before a check switches to fast mode. */
   maxJacobianEntries: number;
+  /** Fast mode: random probes per input. */
+  probes: number;
+  /** Fast mode: the chance of missing an error of the stated size that the statement is made at. */
+  missProbability: number;
 }
 
 /** Parses a positive whole number option. */
@@ -54,6 +58,15 @@ export function positiveNumber(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
+}
+
+/** Parses a probability strictly between 0 and 1. */
+export function openUnit(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !(n > 0 && n < 1)) throw new InvalidArgumentError(`${name} must lie strictly between 0 and 1, got "${v}"`);
     return n;
   };
 }
@@ -92,6 +105,8 @@ export function addRunOptions(cmd: Command): Command {
     .option('--seed <n>', 'fast-check seed, to replay a run (default: random, printed in the report)', parseSeed)
     .option('--path <path>', 'fast-check path of a counterexample, to replay it with --seed (default: none)')
     .addOption(new Option('--mode <mode>', 'full compares every Jacobian entry; fast compares directional probes').choices(['full', 'fast']).default('full'))
+    .option('--probes <n>', 'fast mode: random directional probes per input (each costs 2 evaluations when it agrees)', positiveInt('--probes'), 4)
+    .option('--miss-probability <p>', 'fast mode: state the error size the probes miss with this probability', openUnit('--miss-probability'), 1e-3)
     .option('--max-jacobian-entries <n>', 'a larger full Jacobian is streamed column by column (a vjp spec: fast mode), with a notice', positiveInt('--max-jacobian-entries'), 1e7)
     .option('--atol <x>', "absolute tolerance (default: the spec's, else 0)", nonNegative('--atol'))
     .option('--rtol <x>', "relative tolerance (default: the spec's, else 1e-7; 1e-4 with --float32)", nonNegative('--rtol'))

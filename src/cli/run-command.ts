@@ -56,7 +56,17 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   try {
     results = await runChecksInWorkers(
       checks,
-      { runs: flags.runs, seed, path: flags.path, mode: flags.mode, precision, tolerance, maxJacobianEntries: flags.maxJacobianEntries },
+      {
+        runs: flags.runs,
+        seed,
+        path: flags.path,
+        mode: flags.mode,
+        precision,
+        tolerance,
+        maxJacobianEntries: flags.maxJacobianEntries,
+        probes: flags.probes,
+        missProbability: flags.missProbability,
+      },
       { ...progress, signal: interrupt.signal },
       { workers: flags.workers, timeoutSeconds: flags.timeout, started },
     );
@@ -73,6 +83,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     seed,
     path: flags.path ?? null,
     mode: flags.mode,
+    ...(flags.mode === 'fast' ? { probes: flags.probes, missProbability: flags.missProbability } : {}),
     precision: precision ?? null,
     atol: flags.atol ?? null,
     rtol: flags.rtol ?? null,
