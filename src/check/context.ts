@@ -52,8 +52,12 @@ export interface CheckContext {
    * when given (a cheap check), else any entry of the differentiated inputs.
    */
   evaluateGuarded(b?: number, j?: number, into?: Float64Array): Float64Array;
-  /** Throws a UserCodeError naming the first input that differs from the snapshot (and restores it). */
-  checkMutation(what: string): void;
+  /**
+   * Throws a UserCodeError naming the first input that differs from the snapshot (and restores it); `skipDifferentiated`
+   * leaves out the differentiated inputs, for a caller that has just restored them from the snapshot after
+   * checking each evaluation's points itself.
+   */
+  checkMutation(what: string, skipDifferentiated?: boolean): void;
   /**
    * The noise σ of each output of f at x, the largest estimate over `lines` random lines through x (each measured
    * once): ECnoise on the first (8 or more evaluations), a polynomial fit at random offsets on the others (12 each);
@@ -96,9 +100,10 @@ export function firstChange(now: ArrayLike<number>, was: ArrayLike<number>): num
   return -1;
 }
 
-/** The first input whose values differ from the snapshot, as "W[3]", or undefined; optionally restores it. */
-export function findMutation(snapshot: NamedTensors, current: NamedTensors, restore = false): string | undefined {
+/** The first input (outside `skip`) whose values differ from the snapshot, as "W[3]", or undefined; optionally restores it. */
+export function findMutation(snapshot: NamedTensors, current: NamedTensors, restore = false, skip?: readonly string[]): string | undefined {
   for (const [name, t] of Object.entries(snapshot)) {
+    if (skip?.includes(name)) continue;
     const c = current[name];
     if (c.data.length !== t.data.length) return `${name} (length changed)`;
     const i = firstChange(c.data, t.data);
@@ -287,8 +292,8 @@ export function openCheck(
       });
       return out;
     },
-    checkMutation(what: string): void {
-      const m = findMutation(snapshot, working, true);
+    checkMutation(what: string, skipDifferentiated = false): void {
+      const m = findMutation(snapshot, working, true, skipDifferentiated ? wrt : undefined);
       if (m) throw new UserCodeError(`${what} mutated its input ${m}`);
     },
     noise(wanted = 1): Float64Array {

@@ -326,12 +326,16 @@ describe('fast mode', () => {
     });
   });
 
-  test('more probes cost 2 evaluations each (when they agree on two points) and lower the size they miss with the stated probability', () => {
+  test('more probes cost 2 evaluations each (6 when one needs the Richardson stencil) and lower the size they miss with the stated probability', () => {
     const spec = forms(softmax, softmax.jac).jacobian;
     const inp = { x: vec([0.3, -1.2, 2.0, 0.7]) };
     const few = checkOnce(spec, inp, { mode: 'fast', probes: 2 });
     const many = checkOnce(spec, inp, { mode: 'fast', probes: 8 });
-    expect(many.evaluations - few.evaluations).toBe(2 * 6);
+    // A probe along which J·v nearly cancels in some output sees a one-sided gap (the curvature) large next to that
+    // slope: the two-point screen cannot tell it from a kink, and the probe takes the Richardson stencil, whose
+    // screen can (2 + 4 evaluations instead of 2).
+    expect(many.evaluations - few.evaluations).toBeGreaterThanOrEqual(2 * 6);
+    expect(many.evaluations - few.evaluations).toBeLessThanOrEqual(6 * 8 - 2 * 2);
     expect(many.sensitivity!).toBeLessThan(few.sensitivity!);
   });
 

@@ -177,9 +177,6 @@ export class WorstEntries {
 
 /** What comparing every entry of one input found. */
 interface InputComparison {
-  errorEstimate: Float64Array;
-  /** NaN at kinks. */
-  tolerance: Float64Array;
   maxAbsError: number;
   maxRelError: number;
   maxTolerance: number;
@@ -188,17 +185,38 @@ interface InputComparison {
   anyRefuted: boolean;
 }
 
+/** The error estimate of entry k = (i, j) with noise σ_i: see compareInput. */
+function entryError(s: InputState, k: number, j: number, sigma: number, absError: number): number {
+  // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
+  return (s.twoPoint[j] ? s.twoPointFactor * absError : s.trunc[k]) + (s.coef ? s.coef[k] : s.noiseFactor[j]) * sigma;
+}
+
 /**
- * Compares every entry of one input with its tolerance, filling the error and tolerance arrays of the report and
- * offering each entry to `worst`. (A small function of its own: this loop visits every entry of the Jacobian, and
- * the JIT optimizes it best apart from the rest of the check.)
+ * The report's per-entry error estimates and tolerances (NaN at kinks) of one input, as compareInput judged them:
+ * built only when a report reads them (the Jacobians of a counterexample), never for a passing check.
+ */
+function errorAndTolerance(s: InputState, outSize: number, tol: Tolerance): { errorEstimate: Float64Array; tolerance: Float64Array } {
+  const errorEstimate = new Float64Array(outSize * s.inSize);
+  const tolerance = new Float64Array(outSize * s.inSize);
+  for (let i = 0, k = 0; i < outSize; i++) {
+    for (let j = 0; j < s.inSize; j++, k++) {
+      const an = s.analytic[k];
+      const nu = s.value[k];
+      const err = entryError(s, k, j, s.noise[i], Math.abs(an - nu));
+      errorEstimate[k] = err;
+      tolerance[k] = s.kink[k] ? NaN : tol.atol + tol.rtol * Math.max(Math.abs(an), Math.abs(nu)) + ERROR_ESTIMATE_FACTOR * err;
+    }
+  }
+  return { errorEstimate, tolerance };
+}
+
+/**
+ * Compares every entry of one input with its tolerance, offering each entry to `worst`. (A small function of its
+ * own: this loop visits every entry of the Jacobian, and the JIT optimizes it best apart from the rest of the check.)
  */
 function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: WorstEntries): InputComparison {
-  const size = outSize * s.inSize;
-  const tolerance = new Float64Array(size);
-  const errorEstimate = new Float64Array(size);
   const { atol, rtol } = tol;
-  const { analytic, value, trunc, coef, noiseFactor, kink, refuted, inSize, twoPoint, twoPointFactor } = s;
+  const { analytic, value, kink, refuted, inSize } = s;
   let maxAbsError = 0;
   let maxRelError = 0;
   let maxTolerance = 0;
@@ -213,17 +231,11 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       const an = analytic[k];
       const nu = value[k];
       const absError = Math.abs(an - nu);
-      // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
-      const err = (twoPoint[j] ? twoPointFactor * absError : trunc[k]) + (coef ? coef[k] : noiseFactor[j]) * sigma;
+      if (kink[k]) continue;
+      const err = entryError(s, k, j, sigma, absError);
       const scale = Math.max(Math.abs(an), Math.abs(nu));
       // entryTolerance and relativeError, written out.
       const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
-      errorEstimate[k] = err;
-      if (kink[k]) {
-        tolerance[k] = NaN;
-        continue;
-      }
-      tolerance[k] = t;
       if (refuted[k]) anyRefuted = true;
       if (absError > maxAbsError) maxAbsError = absError;
       const over = !(absError <= t);
@@ -244,7 +256,7 @@ function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: Wor
       }
     }
   }
-  return { errorEstimate, tolerance, maxAbsError, maxRelError, maxTolerance, maxNumeric, failing, anyRefuted };
+  return { maxAbsError, maxRelError, maxTolerance, maxNumeric, failing, anyRefuted };
 }
 
 /**
@@ -428,15 +440,19 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     anyRefuted ||= c.anyRefuted;
     failingCount += c.failing;
     if (c.maxNumeric > 0) sensitivity = Math.max(sensitivity, c.maxTolerance / c.maxNumeric);
-    // The arrays belong to this check alone: the verdict takes them without a copy.
+    // The arrays belong to this check alone: the verdict takes them without a copy. The error and tolerance arrays
+    // are built when first read (a report of a counterexample reads them; a passing check's never are).
+    let built: { errorEstimate: Float64Array; tolerance: Float64Array } | undefined;
+    const lazily = (): { errorEstimate: Float64Array; tolerance: Float64Array } => (built ??= errorAndTolerance(s, outSize, tol));
+    const shape = [outSize, s.inSize];
     pairs.push({
       input: s.name,
       inputShape: [...ctx.snapshot[s.name].shape],
       outputShape: [...ctx.f0.shape],
-      analytic: { shape: [outSize, s.inSize], data: s.analytic },
-      numeric: { shape: [outSize, s.inSize], data: s.value },
-      errorEstimate: { shape: [outSize, s.inSize], data: c.errorEstimate },
-      tolerance: { shape: [outSize, s.inSize], data: c.tolerance },
+      analytic: { shape, data: s.analytic },
+      numeric: { shape: [...shape], data: s.value },
+      errorEstimate: { shape: [...shape], get data() { return lazily().errorEstimate; } },
+      tolerance: { shape: [...shape], get data() { return lazily().tolerance; } },
     });
   }
   const status = failingCount > 0 ? 'fail' : kinks > 0 ? 'nondifferentiable' : 'pass';

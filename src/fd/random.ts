@@ -4,8 +4,11 @@ export interface Rng {
   uniform(): number;
   /** Standard normal. */
   gaussian(): number;
-  /** Fills `out` with independent standard normals (the ziggurat: one 32-bit draw for nearly every one of them). */
-  fillGaussian(out: Float64Array): void;
+  /**
+   * Fills `out` with independent standard normals (the ziggurat: one 32-bit draw for nearly every one of them), each
+   * times max(|scaleBy[j]|, 1) when `scaleBy` is given; returns the largest |normal| drawn (before that scaling).
+   */
+  fillGaussian(out: Float64Array, scaleBy?: Float64Array): number;
 }
 
 /** mulberry32's increment. */
@@ -89,21 +92,31 @@ class Mulberry32 implements Rng {
     return u * r;
   }
 
-  fillGaussian(out: Float64Array): void {
+  fillGaussian(out: Float64Array, scaleBy?: Float64Array): number {
     let s = this.state;
+    let top = 0;
     for (let i = 0; i < out.length; i++) {
       s = (s + STEP) | 0;
       const u = mix32(s);
       const iz = u & 127;
       const hz = u >> 7;
-      if (Math.abs(hz) < kn[iz]) out[i] = hz * wn[iz];
+      let g: number;
+      if (Math.abs(hz) < kn[iz]) g = hz * wn[iz];
       else {
         this.state = s;
-        out[i] = this.zigguratTail(u);
+        g = this.zigguratTail(u);
         s = this.state;
       }
+      const a = Math.abs(g);
+      if (a > top) top = a;
+      if (scaleBy) {
+        const x = Math.abs(scaleBy[i]);
+        if (x > 1) g *= x;
+      }
+      out[i] = g;
     }
     this.state = s;
+    return top;
   }
 
   /** The ziggurat's slow path, for the draws (about 3%) outside their layer's rectangle. */
@@ -134,31 +147,24 @@ export function rng(seed: number): Rng {
   return new Mulberry32(seed);
 }
 
-/** A 32-bit hash of the bits of some numbers (FNV-1a over their bytes, little-endian): seeds the probes of a check from its input. */
+/**
+ * A 32-bit hash of the bits of some numbers (FNV-1a over their 32-bit words in the machine's byte order, then
+ * murmur3's finalizer): seeds the probes of a check from its input.
+ */
 export function hashNumbers(arrays: readonly ArrayLike<number>[], salt = 0): number {
-  let h = (0x811c9dc5 ^ salt) >>> 0;
-  const f = new Float64Array(1);
-  const words = new Uint32Array(f.buffer);
-  const lowFirst = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+  let h = (0x811c9dc5 ^ salt) | 0;
   for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) {
-      f[0] = a[i];
-      // The eight bytes of the double, lowest first: the low word's four, then the high word's.
-      const lo = words[lowFirst ? 0 : 1];
-      const hi = words[lowFirst ? 1 : 0];
-      h = Math.imul(h ^ (lo & 0xff), 0x01000193);
-      h = Math.imul(h ^ ((lo >>> 8) & 0xff), 0x01000193);
-      h = Math.imul(h ^ ((lo >>> 16) & 0xff), 0x01000193);
-      h = Math.imul(h ^ (lo >>> 24), 0x01000193);
-      h = Math.imul(h ^ (hi & 0xff), 0x01000193);
-      h = Math.imul(h ^ ((hi >>> 8) & 0xff), 0x01000193);
-      h = Math.imul(h ^ ((hi >>> 16) & 0xff), 0x01000193);
-      h = Math.imul(h ^ (hi >>> 24), 0x01000193) >>> 0;
-    }
-    h ^= a.length;
-    h = Math.imul(h, 0x01000193) >>> 0;
+    const words = a instanceof Float64Array ? new Uint32Array(a.buffer, a.byteOffset, 2 * a.length) : new Uint32Array(Float64Array.from(a).buffer);
+    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+    h = Math.imul(h ^ a.length, 0x01000193);
   }
-  return h;
+  // Each bit of a word reaches only the higher bits of h above: the finalizer spreads every bit over all of them.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** A vector of n standard normal numbers. */
