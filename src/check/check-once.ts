@@ -8,7 +8,7 @@ import type { CheckOptions, CheckSpec, NamedTensors, Status, Verdict } from './t
 import { ShapeMismatch, UserCodeError } from './user-call.js';
 
 export { defaultTolerance } from './context.js';
-export { ERROR_ESTIMATE_FACTOR, entryTolerance, relativeError } from './full-mode.js';
+export { ERROR_ESTIMATE_FACTOR, entryTolerance, relativeError } from './compare.js';
 
 function emptyVerdict(status: Status, message: string, counters: CheckCounters): Verdict {
   return { status, message, hints: [], diagnoses: [], entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations: counters.evaluations, derivativeCalls: counters.derivativeCalls, kinks: 0, jacobians: [] };

@@ -3,16 +3,9 @@ import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP, NOISE_SIGMAS, type FdOptions
 import { analyticJacobians } from './analytic.js';
 import type { CheckContext } from './context.js';
 import { taylorColumn } from './taylor-confirm.js';
-import type { CheckOptions, EntryComparison, JacobianPair, TaylorSummary, Tolerance, Verdict } from './types.js';
+import { ERROR_ESTIMATE_FACTOR, WorstEntries, compareGrid, emptyStats, entryError, entryFails, entryTolerance, errorAndTolerance, markKink, setEntryNoiseFactor, type EntryGrid } from './compare.js';
+import type { CheckOptions, EntryComparison, JacobianPair, TaylorSummary, Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
-
-/** Safety factor on each entry's finite-difference error estimate. */
-export const ERROR_ESTIMATE_FACTOR = 2;
-
-/** The tolerance of one entry: atol + rtol·max(|a|, |n|) + factor·(error estimate). */
-export function entryTolerance(tol: Tolerance, analytic: number, numeric: number, errorEstimate: number): number {
-  return tol.atol + tol.rtol * Math.max(Math.abs(analytic), Math.abs(numeric)) + ERROR_ESTIMATE_FACTOR * errorEstimate;
-}
 
 /**
  * Whether a ladder re-estimate (value, error, straddled) replaces an entry's first estimate: when the ladder shows
@@ -27,13 +20,6 @@ export function refinementWins(e: { value: number; error: number; straddled: boo
 /** The error for finite differences that overflowed at output index i for the input entry `where` (as "W[3]"). */
 export function overflowError(ctx: CheckContext, i: number, where: string): UserCodeError {
   return new UserCodeError(`finite differences overflowed at output index ${i} for ${where}: ${ctx.labels.f} changes by more than the largest double across the stencil`);
-}
-
-/** Relative error |a − n| / max(|a|, |n|), 0 when both are 0. */
-export function relativeError(analytic: number, numeric: number): number {
-  const d = Math.abs(analytic - numeric);
-  const s = Math.max(Math.abs(analytic), Math.abs(numeric));
-  return s === 0 ? 0 : d / s;
 }
 
 /** How far an entry's error goes past its tolerance (above 1 fails). */
@@ -77,29 +63,16 @@ export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Flo
   };
 }
 
-/** Per-input state of the full comparison: the finite-difference estimate of each entry and how its error is made. */
-interface InputState {
-  name: string;
-  inSize: number;
-  analytic: Float64Array;
-  value: Float64Array;
-  /** Truncation part of each entry's error estimate. */
-  trunc: Float64Array;
-  /** Per column: the noise part of an entry's error is noiseFactor[j] · σ_row, unless `coef` holds its own factor. */
-  noiseFactor: Float64Array;
-  /** Per entry, once some entry was re-estimated on a stencil of its own: the factor that replaces noiseFactor. */
-  coef: Float64Array | undefined;
-  /** σ per output row used for this input. */
-  noise: Float64Array;
+/**
+ * Per-input state of the full comparison: its entries as a row-major grid (the finite-difference estimate of each
+ * and how its error is made) and what the steps before the comparison need.
+ */
+interface InputState extends EntryGrid {
   /** The largest |f| per output row over the stencil points. */
   scale: Float64Array;
   kink: Uint8Array;
   /** Entries the Taylor test showed to be finite-difference artefacts. */
   refuted: Uint8Array;
-  /** Per column: 1 when every entry agreed with the analytic one on two points (see fdJacobian's gate). */
-  twoPoint: Uint8Array;
-  /** What a two-point entry's disagreement with the analytic value counts for in its error (FdJacobian). */
-  twoPointFactor: number;
   /** The other columns: the only ones where an entry can fail, look like a kink, or be re-examined. */
   open: Int32Array;
   /** Entries whose one-sided differences suggest a kink within the stencil. */
@@ -110,21 +83,11 @@ interface InputState {
   steps: Float64Array;
 }
 
-const coefAt = (s: InputState, k: number, j: number): number => (s.coef ? s.coef[k] : s.noiseFactor[j]);
+/** The error estimate of entry (i, j). */
 const errorAt = (s: InputState, i: number, j: number): number => {
-  const k = i * s.inSize + j;
-  return s.trunc[k] + coefAt(s, k, j) * s.noise[i];
+  const k = i * s.cols + j;
+  return entryError(s, k, i, j, Math.abs(s.analytic[k] - s.value[k]));
 };
-
-/** Gives entry (i, j) a noise factor of its own. */
-function setCoef(s: InputState, i: number, j: number, factor: number): void {
-  if (!s.coef) {
-    const coef = new Float64Array(s.trunc.length);
-    for (let r = 0, k = 0; r < s.noise.length; r++) for (let c = 0; c < s.inSize; c++, k++) coef[k] = s.noiseFactor[c];
-    s.coef = coef;
-  }
-  s.coef[i * s.inSize + j] = factor;
-}
 
 /** The rows of each open column where `pick` holds, by column (columns in order of their first such row). */
 function openEntries(s: InputState, rows: number, pick: (i: number, j: number) => boolean): Map<number, number[]> {
@@ -138,125 +101,6 @@ function openEntries(s: InputState, rows: number, pick: (i: number, j: number) =
     }
   }
   return byColumn;
-}
-
-/** The worst entries seen so far, failing ones first, then by how far they go past their tolerance (no full sort). */
-export class WorstEntries {
-  private readonly kept: { entry: EntryComparison; key: number }[] = [];
-  constructor(private readonly size: number) {}
-  /** Whether an entry with this key would be kept (build the entry only then). */
-  wants(key: number): boolean {
-    return this.kept.length < this.size || key > this.kept[this.kept.length - 1].key;
-  }
-  /** Whether the list holds as many entries as it keeps. */
-  full(): boolean {
-    return this.kept.length >= this.size;
-  }
-  /** The smallest key kept (Infinity when nothing is). */
-  lowest(): number {
-    return this.kept.length > 0 ? this.kept[this.kept.length - 1].key : Infinity;
-  }
-  /** Keeps the entry if its key is among the largest seen. */
-  add(entry: EntryComparison, key: number): void {
-    if (!this.wants(key)) return;
-    let at = this.kept.length;
-    while (at > 0 && !(this.kept[at - 1].key >= key)) at--;
-    this.kept.splice(at, 0, { entry, key });
-    if (this.kept.length > this.size) this.kept.pop();
-  }
-  /** Ranks the kept entries that `which` picks as passing ones (their failure was refuted), keeping the order. */
-  demote(which: (e: EntryComparison) => boolean): void {
-    for (const w of this.kept) if (which(w.entry) && w.key >= 1e300) w.key -= 1e300;
-    this.kept.sort((p, q) => q.key - p.key);
-  }
-  /** The kept entries, worst first. */
-  entries(): EntryComparison[] {
-    return this.kept.map((w) => w.entry);
-  }
-}
-
-/** What comparing every entry of one input found. */
-interface InputComparison {
-  maxAbsError: number;
-  maxRelError: number;
-  maxTolerance: number;
-  maxNumeric: number;
-  failing: number;
-  anyRefuted: boolean;
-}
-
-/** The error estimate of entry k = (i, j) with noise σ_i: see compareInput. */
-function entryError(s: InputState, k: number, j: number, sigma: number, absError: number): number {
-  // A two-point entry's truncation part is its disagreement with the analytic value (see fdJacobian).
-  return (s.twoPoint[j] ? s.twoPointFactor * absError : s.trunc[k]) + (s.coef ? s.coef[k] : s.noiseFactor[j]) * sigma;
-}
-
-/**
- * The report's per-entry error estimates and tolerances (NaN at kinks) of one input, as compareInput judged them:
- * built only when a report reads them (the Jacobians of a counterexample), never for a passing check.
- */
-function errorAndTolerance(s: InputState, outSize: number, tol: Tolerance): { errorEstimate: Float64Array; tolerance: Float64Array } {
-  const errorEstimate = new Float64Array(outSize * s.inSize);
-  const tolerance = new Float64Array(outSize * s.inSize);
-  for (let i = 0, k = 0; i < outSize; i++) {
-    for (let j = 0; j < s.inSize; j++, k++) {
-      const an = s.analytic[k];
-      const nu = s.value[k];
-      const err = entryError(s, k, j, s.noise[i], Math.abs(an - nu));
-      errorEstimate[k] = err;
-      tolerance[k] = s.kink[k] ? NaN : tol.atol + tol.rtol * Math.max(Math.abs(an), Math.abs(nu)) + ERROR_ESTIMATE_FACTOR * err;
-    }
-  }
-  return { errorEstimate, tolerance };
-}
-
-/**
- * Compares every entry of one input with its tolerance, offering each entry to `worst`. (A small function of its
- * own: this loop visits every entry of the Jacobian, and the JIT optimizes it best apart from the rest of the check.)
- */
-function compareInput(s: InputState, outSize: number, tol: Tolerance, worst: WorstEntries): InputComparison {
-  const { atol, rtol } = tol;
-  const { analytic, value, kink, refuted, inSize } = s;
-  let maxAbsError = 0;
-  let maxRelError = 0;
-  let maxTolerance = 0;
-  let maxNumeric = 0;
-  let failing = 0;
-  let anyRefuted = false;
-  // The smallest key kept once the list is full (passing entries' keys are their ratios).
-  let cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
-  for (let i = 0, k = 0; i < outSize; i++) {
-    const sigma = s.noise[i];
-    for (let j = 0; j < inSize; j++, k++) {
-      const an = analytic[k];
-      const nu = value[k];
-      const absError = Math.abs(an - nu);
-      if (kink[k]) continue;
-      const err = entryError(s, k, j, sigma, absError);
-      const scale = Math.max(Math.abs(an), Math.abs(nu));
-      // entryTolerance and relativeError, written out.
-      const t = atol + rtol * scale + ERROR_ESTIMATE_FACTOR * err;
-      if (refuted[k]) anyRefuted = true;
-      if (absError > maxAbsError) maxAbsError = absError;
-      const over = !(absError <= t);
-      const fails = over && !refuted[k];
-      // Relative figures only mean something for entries the finite differences resolve (|n| above the tolerance).
-      if ((Math.abs(nu) > 2 * t || over) && scale > 0 && absError > maxRelError * scale) maxRelError = absError / scale;
-      if (t > maxTolerance) maxTolerance = t;
-      if (Math.abs(nu) > maxNumeric) maxNumeric = Math.abs(nu);
-      if (fails) failing++;
-      // A passing entry whose ratio absError / t cannot reach the kept ones is skipped without dividing.
-      if (!fails && !(absError > cut * t) && worst.full()) continue;
-      const ratio = Number.isNaN(absError) ? Infinity : t > 0 ? absError / t : absError > 0 ? Infinity : 0;
-      // Failing entries rank above every other; within each group, by how far past the tolerance.
-      const key = (fails ? 1e300 : 0) + Math.min(ratio, 1e299);
-      if (worst.wants(key)) {
-        worst.add({ input: s.name, outIndex: i, inIndex: j, analytic: an, numeric: nu, absError, relError: relativeError(an, nu), errorEstimate: err, tolerance: t }, key);
-        cut = worst.full() ? Math.min(worst.lowest(), 1e299) : 0;
-      }
-    }
-  }
-  return { maxAbsError, maxRelError, maxTolerance, maxNumeric, failing, anyRefuted };
 }
 
 /**
@@ -279,13 +123,10 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const states: InputState[] = [];
   let kinks = 0;
   const tolAt = (s: InputState, i: number, j: number): number => {
-    const k = i * s.inSize + j;
+    const k = i * s.cols + j;
     return entryTolerance(tol, s.analytic[k], s.value[k], errorAt(s, i, j));
   };
-  const fails = (s: InputState, i: number, j: number): boolean => {
-    const k = i * s.inSize + j;
-    return !s.kink[k] && !s.refuted[k] && !(Math.abs(s.analytic[k] - s.value[k]) <= tolAt(s, i, j));
-  };
+  const fails = (s: InputState, i: number, j: number): boolean => entryFails(s, tol, i, j);
 
   wrt.forEach((name, b) => {
     const buffer = ctx.buffers[b];
@@ -301,12 +142,15 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
     states.push({
       name,
-      inSize,
+      rows: outSize,
+      cols: inSize,
+      rowStride: inSize,
+      colStride: 1,
+      start: 0,
       analytic: a.jacobians[name],
       value: fd.value,
       trunc: fd.truncation,
       noiseFactor: fd.noiseFactor,
-      coef: undefined,
       noise: fd.noise,
       scale: fd.scale,
       kink: new Uint8Array(n),
@@ -342,13 +186,13 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   if (ctx.noiseMeasured && precision.name !== 'float32') {
     states.forEach((s, b) => {
       const columns = openEntries(s, outSize, (i, j) => {
-        const k = i * s.inSize + j;
+        const k = i * s.cols + j;
         // Failing entries, and entries whose error is mostly noise, in a noisy row.
-        return fails(s, i, j) || (noisyRow(s, i) && coefAt(s, k, j) * s.noise[i] > s.trunc[k]);
+        return fails(s, i, j) || (noisyRow(s, i) && (s.coef ? s.coef[k] : s.noiseFactor[j]) * s.noise[i] > s.trunc[k]);
       });
       for (const [j, rows] of columns) {
         // A larger step would step over a kink at x: columns that look like one keep their step for the ladder.
-        if (Array.from({ length: outSize }, (_, i) => s.suspect[i * s.inSize + j]).some(Boolean)) continue;
+        if (Array.from({ length: outSize }, (_, i) => s.suspect[i * s.cols + j]).some(Boolean)) continue;
         const h = baseStepFor(ctx, rows) * Math.max(Math.abs(ctx.buffers[b][j]), 1);
         if (!(h > s.steps[j] * 1.5)) continue;
         const unit = ctx.buffers.map((buf, c) => {
@@ -359,12 +203,12 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         const dd = directionalDerivative((_) => ctx.evaluateGuarded(b, j), ctx.buffers, unit, h, f0, s.noise, { precision });
         const stretch = dd.tangent[b][j];
         for (const i of rows) {
-          const k = i * s.inSize + j;
+          const k = i * s.cols + j;
           const error = dd.error[i] / Math.abs(stretch);
           if (!(error < errorAt(s, i, j))) continue;
           s.value[k] = dd.value[i] / stretch;
           const factor = (NOISE_SIGMAS * RICHARDSON_NOISE) / Math.abs(h * stretch);
-          setCoef(s, i, j, factor);
+          setEntryNoiseFactor(s, i, j, factor);
           s.trunc[k] = Math.max(error - factor * s.noise[i], 0);
         }
         s.steps[j] = h;
@@ -373,7 +217,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   }
   // Entries that still fail, or look like a kink, are re-examined on a ladder of smaller steps.
   states.forEach((s, b) => {
-    const toRefine = openEntries(s, outSize, (i, j) => fails(s, i, j) || s.suspect[i * s.inSize + j] === 1);
+    const toRefine = openEntries(s, outSize, (i, j) => fails(s, i, j) || s.suspect[i * s.cols + j] === 1);
     for (const [j, rows] of toRefine) {
       const r = refineColumn((c) => ctx.evaluateGuarded(b, c), ctx.buffers[b], f0, j, s.steps[j], rows, s.noise, {
         epsilon: precision.epsilon,
@@ -381,16 +225,16 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         kinkNoise: ctx.acceptedNoise(),
       });
       for (const e of r.entries) {
-        const k = e.row * s.inSize + j;
+        const k = e.row * s.cols + j;
         if (e.kink) {
-          s.kink[k] = 1;
+          markKink(s, e.row, j);
           kinks++;
           continue;
         }
         if (refinementWins(e, s.value[k], errorAt(s, e.row, j))) {
           s.value[k] = e.value;
           s.trunc[k] = e.truncation;
-          setCoef(s, e.row, j, e.noiseFactor);
+          setEntryNoiseFactor(s, e.row, j, e.noiseFactor);
         }
       }
     }
@@ -405,7 +249,7 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       for (let i = 0; i < outSize; i++) {
         for (const j of s.open) {
           if (!fails(s, i, j)) continue;
-          const k = i * s.inSize + j;
+          const k = i * s.cols + j;
           const over = Math.abs(s.analytic[k] - s.value[k]) / tolAt(s, i, j);
           const c = columns.find((c) => c.b === b && c.j === j);
           if (c) c.worst = Math.max(c.worst, over);
@@ -416,10 +260,10 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     columns.sort((p, q) => q.worst - p.worst);
     for (const { b, j } of columns.slice(0, 3)) {
       const s = states[b];
-      const col = (arr: Float64Array) => Float64Array.from({ length: outSize }, (_, i) => arr[i * s.inSize + j]);
+      const col = (arr: Float64Array) => Float64Array.from({ length: outSize }, (_, i) => arr[i * s.cols + j]);
       const t = taylorColumn(ctx, b, j, col(s.analytic), col(s.value), ctx.acceptedNoise());
       if (t.outcome === 'refuted') {
-        for (let i = 0; i < outSize; i++) s.refuted[i * s.inSize + j] = 1;
+        for (let i = 0; i < outSize; i++) s.refuted[i * s.cols + j] = 1;
       }
       if (!taylor || (taylor.outcome === 'refuted' && t.outcome !== 'refuted')) taylor = t;
     }
@@ -434,7 +278,9 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   let anyRefuted = false;
   let failingCount = 0;
   for (const s of states) {
-    const c = compareInput(s, outSize, tol, worst);
+    // Per input: the sensitivity is a figure of each input's own entries.
+    const c = emptyStats();
+    compareGrid(s, tol, worst, c);
     maxAbsError = Math.max(maxAbsError, c.maxAbsError);
     maxRelError = Math.max(maxRelError, c.maxRelError);
     anyRefuted ||= c.anyRefuted;
@@ -443,8 +289,8 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     // The arrays belong to this check alone: the verdict takes them without a copy. The error and tolerance arrays
     // are built when first read (a report of a counterexample reads them; a passing check's never are).
     let built: { errorEstimate: Float64Array; tolerance: Float64Array } | undefined;
-    const lazily = (): { errorEstimate: Float64Array; tolerance: Float64Array } => (built ??= errorAndTolerance(s, outSize, tol));
-    const shape = [outSize, s.inSize];
+    const lazily = (): { errorEstimate: Float64Array; tolerance: Float64Array } => (built ??= errorAndTolerance(s, tol));
+    const shape = [outSize, s.cols];
     pairs.push({
       input: s.name,
       inputShape: [...ctx.snapshot[s.name].shape],
