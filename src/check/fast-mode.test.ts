@@ -356,6 +356,30 @@ describe('fast mode', () => {
     expect(checkOnce(relu, { x: vec(values) }, FAST).status).toBe('pass');
   });
 
+  test('f that puts a new array in place of its input is named, in every form, at any call', () => {
+    // sin-sum over 50 inputs; on one chosen call f replaces x.data (leaving the array fast mode moves untouched).
+    const n = 50;
+    const x = vec(Array.from({ length: n }, (_, i) => Math.sin(i + 1)));
+    const swapping = (at: number) => {
+      let calls = 0;
+      return (inp: NamedTensors) => {
+        const s = inp.x.data.reduce((a, v) => a + Math.sin(v), 0);
+        if (++calls === at) (inp.x as { data: Float64Array }).data = Float64Array.from(inp.x.data, (v) => v + 0.5);
+        return s;
+      };
+    };
+    const cos = ({ x }: NamedTensors) => vec(Array.from(x.data, Math.cos));
+    for (const at of [4, 10]) {
+      const gradient: CheckSpec = { name: 'sin-sum', inputs: fc.constant({ x }), f: swapping(at), gradient: cos };
+      const jvp: CheckSpec = { name: 'sin-sum', inputs: fc.constant({ x }), f: swapping(at), jvp: (i, t) => cos(i).data.reduce((a, c, j) => a + c * t.data![j], 0) };
+      for (const spec of [gradient, jvp]) {
+        const v = checkOnce(spec, { x }, FAST);
+        expect(v.status, `call ${at}`).toBe('error');
+        expect(v.message).toMatch(/^f \(during finite differences\) mutated its input x\[0\]/);
+      }
+    }
+  });
+
   test('bad options are clear one-line errors', () => {
     const spec = forms(softmax, softmax.jac).jacobian;
     expect(() => checkOnce(spec, { x: vec([1, 2]) }, { mode: 'fast', probes: 0 })).toThrow(/probes to be a positive whole number, got 0/);

@@ -88,6 +88,17 @@ describe('two-point directional derivative', () => {
     expect(Array.from(x)).toEqual([1, 2, 3]);
   });
 
+  test('a NaN entry that f leaves alone is not taken for a mutation', () => {
+    const x = Float64Array.of(1, NaN);
+    const f = (out: Float64Array) => {
+      out[0] = 2 * x[0];
+      return out;
+    };
+    const r = twoPointAlong(f, [x], [Float64Array.of(1, NaN)], [Float64Array.of(1, 1)], 1e-3, Float64Array.of(2), into(), mutated);
+    expect(r.value[0]).toBeCloseTo(2 * r.tangent[0][0], 12);
+    expect(Number.isNaN(x[1])).toBe(true);
+  });
+
   test('a throwing f leaves x as it was', () => {
     const x = Float64Array.of(1, 2);
     const f = (): Float64Array => {

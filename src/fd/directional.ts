@@ -279,6 +279,11 @@ export function twoPointAlong(
 // The passes of twoPointAlong over one buffer, each a plain loop (a closure per entry costs V8 several times the
 // loop itself), with the float64 case apart from the rounded one.
 
+/** Whether f changed a value it was handed (a NaN it was handed, and left, is no change). */
+function differs(now: number, was: number): boolean {
+  return now !== was && (now === now || was === was);
+}
+
 /** Puts the grid displacement q of t·d into `q` and x + q into `buf`. */
 function placePlus(buf: Float64Array, o: Float64Array, d: Float64Array, q: Float64Array, t: number, precision: PrecisionModel): void {
   if (precision.name === 'float64') {
@@ -305,13 +310,13 @@ function placePlus(buf: Float64Array, o: Float64Array, d: Float64Array, q: Float
 function checkAndPlaceMinus(buf: Float64Array, o: Float64Array, q: Float64Array, round: ((v: number) => number) | undefined): number {
   if (!round) {
     for (let j = 0; j < o.length; j++) {
-      if (buf[j] !== o[j] + q[j]) return j;
+      if (differs(buf[j], o[j] + q[j])) return j;
       buf[j] = o[j] - q[j];
     }
     return -1;
   }
   for (let j = 0; j < o.length; j++) {
-    if (buf[j] !== round(o[j] + q[j])) return j;
+    if (differs(buf[j], round(o[j] + q[j]))) return j;
     buf[j] = round(o[j] - q[j]);
   }
   return -1;
@@ -323,7 +328,7 @@ function checkAndRestore(buf: Float64Array, o: Float64Array, q: Float64Array, in
     for (let j = 0; j < o.length; j++) {
       const x = o[j];
       const m = x - q[j];
-      if (buf[j] !== m) return j;
+      if (differs(buf[j], m)) return j;
       q[j] = (x + q[j] - m) * inv;
       buf[j] = x;
     }
@@ -332,7 +337,7 @@ function checkAndRestore(buf: Float64Array, o: Float64Array, q: Float64Array, in
   for (let j = 0; j < o.length; j++) {
     const x = o[j];
     const m = round(x - q[j]);
-    if (buf[j] !== m) return j;
+    if (differs(buf[j], m)) return j;
     q[j] = (round(x + q[j]) - m) * inv;
     buf[j] = x;
   }

@@ -96,6 +96,14 @@ describe('hashNumbers', () => {
     expect(Math.abs(total / trials - 16)).toBeLessThan(1);
   });
 
+  test('sign flips of two entries (the top bit of two words) do not cancel', () => {
+    // Inputs that differ only in the signs of some entries: a word-wise FNV step gives them all one hash.
+    const base = [0.3, -1.7, 2.5, 4.25];
+    const seen = new Set<number>();
+    for (let mask = 0; mask < 16; mask++) seen.add(hashNumbers([base.map((v, i) => (mask & (1 << i) ? -v : v))]));
+    expect(seen.size).toBe(16);
+  });
+
   test('tells inputs apart by their bits, order, split and salt, −0 from 0 included; plain arrays hash as doubles', () => {
     expect(hashNumbers([[0]])).not.toBe(hashNumbers([[-0]]));
     expect(hashNumbers([[1, 2]])).not.toBe(hashNumbers([[2, 1]]));

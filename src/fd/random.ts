@@ -148,17 +148,30 @@ export function rng(seed: number): Rng {
 }
 
 /**
- * A 32-bit hash of the bits of some numbers (FNV-1a over their 32-bit words in the machine's byte order, then
- * murmur3's finalizer): seeds the probes of a check from its input.
+ * A 32-bit hash of the bits of some numbers (murmur3's 32-bit mixing over their 32-bit words in the machine's byte
+ * order): seeds the probes of a check from its input.
  */
 export function hashNumbers(arrays: readonly ArrayLike<number>[], salt = 0): number {
-  let h = (0x811c9dc5 ^ salt) | 0;
+  let h = salt | 0;
+  const mix = (word: number): void => {
+    // Each word is mixed in full before it meets h (a plain FNV step lets a flip of the top bit reach only the top
+    // bit of h, so two sign flips would cancel), then h is stirred.
+    let k = Math.imul(word, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  };
+  let total = 0;
   for (const a of arrays) {
     const words = a instanceof Float64Array ? new Uint32Array(a.buffer, a.byteOffset, 2 * a.length) : new Uint32Array(Float64Array.from(a).buffer);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-    h = Math.imul(h ^ a.length, 0x01000193);
+    for (let i = 0; i < words.length; i++) mix(words[i]);
+    mix(a.length);
+    total += words.length;
   }
-  // Each bit of a word reaches only the higher bits of h above: the finalizer spreads every bit over all of them.
+  // murmur3's finalizer spreads the last words over every bit.
+  h ^= total;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
