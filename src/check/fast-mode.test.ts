@@ -349,7 +349,11 @@ describe('fast mode', () => {
     const r = rng(9);
     const values = Array.from({ length: 1000 }, () => -3 + 6 * r.uniform());
     values[17] = 0;
-    expect(checkOnce(relu, { x: vec(values) }, FAST).status).toBe('nondifferentiable');
+    const at = checkOnce(relu, { x: vec(values) }, FAST);
+    expect(at.status).toBe('nondifferentiable');
+    // Located by bisecting the probe's coordinates down to the entry whose own ladder shows the kink.
+    expect(at.message).toMatch(/^f has a kink at the input in x\[17\] \(seen along (a probe direction|\d probe directions)\)/);
+    expect(at.kinks).toBe(1);
     // Between h/64 and h (h = 2^-13 here): the stencil straddles the kink, the finest rungs of the ladder do not.
     values[17] = 1e-5;
     values[400] = -3e-6;

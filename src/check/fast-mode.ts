@@ -16,6 +16,9 @@ import { UserCodeError } from './user-call.js';
 /** Most wrong columns a failing probe is bisected down to before fast mode stops looking for more. */
 const MAX_LOCALIZED_COLUMNS = 8;
 
+/** Most ladders along parts of a probe spent locating a kink (8 evaluations each). */
+const MAX_KINK_LADDERS = 64;
+
 /** Analytic columns (jvp) or rows (vjp) read to bound the Jacobian's largest entry from below. */
 const SCALE_SAMPLES = 4;
 
@@ -325,6 +328,41 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   // A failing probe is re-examined on a ladder of smaller steps along its direction (8 evaluations): a kink at x
   // along it means f is not differentiable there; a kink near x that the first stencil straddled, or an estimate
   // the ladder improves on, replaces the probe's numeric side, as refinement does for an entry in full mode.
+  // A kink the ladder finds along a probe is believed only where one input entry shows it on its own ladder, as
+  // full mode would see it: the coordinates are bisected (a ladder along each half that still shows it) down to
+  // single entries. Moving every input at once, a staircase of rounding quanta in some output (a saturated
+  // softmax) can pass the ladder's kink test; moving one entry, it does not.
+  let kinkAt: { b: number; j: number; entries: number } | undefined;
+  let kinkLadders = 0;
+  const locateKink = (p: Probe, rows: number[], lo: number, hi: number): { b: number; j: number; entries: number } | undefined => {
+    if (hi - lo === 1) {
+      const [b, j] = locate(lo);
+      const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, base * Math.max(Math.abs(ctx.buffers[b][j]), 1), rows, sigma, {
+        epsilon: precision.epsilon,
+        round: precision.name === 'float32' ? precision.round : undefined,
+        kinkNoise: ctx.acceptedNoise(),
+      });
+      ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+      const entries = r.entries.filter((e) => e.kink).length;
+      return entries > 0 ? { b, j, entries } : undefined;
+    }
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    for (const [a, z] of [
+      [lo, mid],
+      [mid, hi],
+    ]) {
+      if (kinkLadders >= MAX_KINK_LADDERS) return undefined;
+      kinkLadders++;
+      const part = p.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= a && offsets[b] + j < z ? y : 0)));
+      const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, part, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
+      ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+      const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
+      if (kinkedRows.length === 0) continue;
+      const found = locateKink(p, kinkedRows, a, z);
+      if (found) return found;
+    }
+    return undefined;
+  };
   let kinked = 0;
   for (const p of failing) {
     const rows = [...p.dd.value.keys()].filter((i) => (oracle.jvp ? p.dd.kinkSuspect[i] === 1 || !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i]) : p.u![i] !== 0));
@@ -332,18 +370,20 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
     const value = Float64Array.from(p.dd.value);
     const error = Float64Array.from(p.dd.error);
-    let kink = false;
-    for (const e of r.entries) {
-      if (e.kink) kink = true;
-      else if (refinementWins(e, value[e.row], error[e.row])) {
-        value[e.row] = e.value;
-        error[e.row] = e.error;
-      }
-    }
-    if (kink) {
+    const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
+    const at = kinkedRows.length > 0 ? (kinkAt ?? locateKink(p, kinkedRows, 0, total)) : undefined;
+    if (at) {
+      kinkAt = at;
       p.kink = true;
       kinked++;
       continue;
+    }
+    // No kink, or none that an input entry shows on its own: the ladder's estimates stand as smooth ones.
+    for (const e of r.entries) {
+      if (refinementWins(e, value[e.row], error[e.row])) {
+        value[e.row] = e.value;
+        error[e.row] = e.error;
+      }
     }
     if (oracle.jvp) {
       p.numeric = value;
@@ -361,7 +401,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     if (kinked === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
     return {
       status: 'nondifferentiable',
-      message: `f has a kink at the input along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}: the one-sided differences disagree at every step`,
+      message: `f has a kink at the input in ${ctx.wrt[kinkAt!.b]}[${kinkAt!.j}] (seen along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}): the one-sided differences disagree at every step`,
       hints: [],
       diagnoses: [],
       entries: [],
@@ -369,7 +409,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       maxRelError: NaN,
       evaluations: ctx.evaluations,
       derivativeCalls: ctx.derivativeCalls,
-      kinks: 0,
+      // The entries of the column located (others may sit at kinks too).
+      kinks: kinkAt!.entries,
       jacobians: [],
       fast: { probes, localizationEvaluations: ctx.evaluations - probeEvaluations },
     };

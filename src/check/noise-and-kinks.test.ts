@@ -62,17 +62,13 @@ describe('hard cases for the finite differences', () => {
         return;
       }
       // Fast mode moves every logit at once: along a probe, x₂ − lse(x) changes by a few of lse's rounding quanta
-      // (ulp(20)) only, and the ladder along the probe can take that staircase in ŷ₂ for a kink. Over 60 probe
-      // draws (the input moved by 1e-9, which reseeds them) it must never fail; it says nondifferentiable at about
-      // a fifth of them (measured 63 of 300, and 60 of 300 before the two-point probes), which a property run skips.
-      let nondifferentiable = 0;
+      // (ulp(20)) only, and the ladder along the probe can take that staircase in ŷ₂ for a kink (it did at 63 of
+      // 300 probe draws). A kink is believed only where one input entry shows it on its own ladder, which this
+      // staircase does not: every draw passes (the input moved by 1e-9 reseeds the probes).
       for (let k = 0; k < 60; k++) {
         const v = run(spec, { x: vec(x.map((xi, i) => (i === 0 ? xi + k * 1e-9 : xi))) });
-        expect(v.status, v.message).not.toBe('fail');
-        expect(v.status).not.toBe('error');
-        if (v.status === 'nondifferentiable') nondifferentiable++;
+        expect(v.status, `draw ${k}: ${v.message ?? ''}`).toBe('pass');
       }
-      expect(nondifferentiable).toBeLessThanOrEqual(20);
     });
 
     test(`${mode}: a derivative that one input's rounding swallows (4.5e-291 next to ulp 2e-19) passes`, () => {
