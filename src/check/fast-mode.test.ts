@@ -313,6 +313,31 @@ describe('fast mode', () => {
       expect(fast.evaluations * 100).toBeLessThan(full.evaluations);
     });
 
+    test('an error spread thinly over every entry: a failing probe, no entry to blame, and values that show the difference', () => {
+      // ∇ Σ tanh(x) + 0.6e-7 at x in [−0.5, 0.5]: each entry is off by less than rtol·|entry| (entries 0.79–1),
+      // but a probe sums the offsets, c·Σ d_j against rtol·|Σ J_j d_j|, and can go past its tolerance.
+      const c = 0.6e-7;
+      let failed = 0;
+      for (let seed = 1; seed <= 8; seed++) {
+        const g = rng(seed);
+        const xs = vec(Array.from({ length: n }, () => -0.5 + g.uniform()));
+        const spec: CheckSpec = {
+          name: 'sum tanh',
+          inputs: fc.constant({ x: xs }),
+          f: ({ x }) => x.data.reduce((s, v) => s + Math.tanh(v), 0),
+          gradient: ({ x }) => vec(x.data.map((v) => 1 - Math.tanh(v) ** 2 + c)),
+        };
+        const v = checkOnce(spec, { x: xs }, FAST);
+        expect(v.status).not.toBe('error');
+        if (v.status !== 'fail') continue;
+        failed++;
+        expect(v.entries).toEqual([]);
+        // Twelve significant digits: a digit string of 13 characters with its point.
+        expect(v.message).toMatch(/is -?[\d.]{13}(e[-+]\d+)? analytically but -?[\d.]{13}(e[-+]\d+)? by finite differences .*a difference of \S+ against a tolerance of \S+.*spread over many entries/);
+      }
+      expect(failed).toBeGreaterThan(0);
+    });
+
     test('a correct derivative passes and states its sensitivity and miss probability', () => {
       const spec: CheckSpec = { name: 'tanh', inputs: fc.constant({ x }), f, jvp: ({ x }, t) => vec(x.data.map((v, i) => (1 - Math.tanh(v) ** 2) * t.data![i])) };
       const v = checkOnce(spec, { x }, FAST);
@@ -324,6 +349,32 @@ describe('fast mode', () => {
       // are taken only when a probe does not plainly agree, looks like a kink, or looks noisy.
       expect(v.evaluations).toBe(2 + 2 * 4);
     });
+  });
+
+  test('an entry wrong near the threshold is localized, not lost in the bisection', () => {
+    // ∇ Σ softplus(x) with entry 123 off by a relative 1e-6 (10 × rtol): near what a probe over ~500 inputs can
+    // see. A half of the probe that holds the error can stay within its own tolerance (its relative part grows
+    // with the half's J·v): the bisection must not then take the other half for granted.
+    const sp = (v: number) => (v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)));
+    const sg = (v: number) => 1 / (1 + Math.exp(-v));
+    let failed = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const g = rng(seed);
+      const n = 500 + Math.floor(g.uniform() * 500);
+      const xs = vec(Array.from({ length: n }, () => -3 + 6 * g.uniform()));
+      const spec: CheckSpec = {
+        name: 'sum softplus',
+        inputs: fc.constant({ x: xs }),
+        f: ({ x }) => x.data.reduce((s, v) => s + sp(v), 0),
+        gradient: ({ x }) => vec(x.data.map((v, i) => sg(v) * (i === 123 ? 1 + 1e-6 : 1))),
+      };
+      const v = checkOnce(spec, { x: xs }, FAST);
+      if (v.status !== 'fail') continue;
+      failed++;
+      expect(v.entries[0], `seed ${seed}: ${v.message ?? ''}`).toMatchObject({ inIndex: 123 });
+    }
+    // (At this size the probes catch it at about a third of the inputs; the others pass within the stated size.)
+    expect(failed).toBeGreaterThan(2);
   });
 
   test('more probes cost 2 evaluations each (6 when one needs the Richardson stencil) and lower the size they miss with the stated probability', () => {
