@@ -52,6 +52,15 @@ async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Pr
   }
 }
 
+/** Warns (one line on stderr) when options that only fast mode reads are given to a full-mode run. */
+function warnFastOnly(cmd: Command, opts: RunFlags, io: CliIo): void {
+  if (opts.mode === 'fast') return;
+  const given = ['probes', 'missProbability'].filter((o) => cmd.getOptionValueSource(o) === 'cli');
+  if (given.length === 0) return;
+  const flags = given.map((o) => (o === 'probes' ? '--probes' : '--miss-probability')).join(' and ');
+  io.stderr.write(`gradproof: ${flags} ${given.length === 1 ? 'applies' : 'apply'} to --mode fast only; this run checks in full mode\n`);
+}
+
 /** Runs the gradproof command with the given arguments and resolves to its exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   let code: number = ExitCode.Pass;
@@ -71,7 +80,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       .command('check')
       .description("check the specs that the user's .ts/.mts/.js/.mjs modules export")
       .argument('<module...>', 'spec modules (default export: a spec or an array of specs; named exports that are specs count too)'),
-  ).action(async (modules: string[], opts: RunFlags) => {
+  ).action(async (modules: string[], opts: RunFlags, cmd: Command) => {
+    warnFastOnly(cmd, opts, io);
     await withWorkers(opts, async (started) => {
       const [{ prepareModules }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
       const { checks, errors } = await prepareModules(modules);
@@ -88,9 +98,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       .command('catalog')
       .description('check every definition and example of the source document')
       .option('--list', 'list the catalog entries instead of checking them (with --json: as JSON)', false),
-  ).action(async (opts: RunFlags & { list: boolean }) => {
+  ).action(async (opts: RunFlags & { list: boolean }, cmd: Command) => {
     if (opts.list) code = await printCatalogList(opts.json, io);
     else {
+      warnFastOnly(cmd, opts, io);
       await withWorkers(opts, async (started) => {
         const [{ prepareCatalog }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
         code = await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io, started);

@@ -122,7 +122,7 @@ function mask(f: Flat, bad: number[]): Diagnosis | undefined {
   const exactlyIndependent = bad.every((k) => f.n[k] === 0 && (f.still?.[k] === 1 || (value !== undefined && value[k % f.cols] !== 0)));
   if (agreeing === 0 && !exactlyIndependent) return undefined;
   const what = missing === bad.length ? 'nonzero where the function does not depend on the input (a missing mask, as with ReLU′)' : 'zero where the function does depend on the input (a mask applied where it should not be)';
-  return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
+  return { hint: 'mask', detail: `${bad.length} ${bad.length === 1 ? 'entry' : 'entries'} of ∂f/∂${f.pair.input} ${bad.length === 1 ? 'is' : 'are'} ${what}`, count: bad.length };
 }
 
 /** A few isolated entries are wrong and the rest agree. */

@@ -68,6 +68,14 @@ describe('replay command', () => {
     expect(cmd).toBe("gradproof check specs/dense.ts --filter 'dense layer' --seed 42 --path 2:0:1 --atol 1e-9");
   });
 
+  test('a fast-mode failure replays in fast mode, with the probes and miss probability the run used', () => {
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'fast', probes: 4, missProbability: 1e-3 })).toBe('gradproof catalog --filter example-1/linear-map --seed 42 --path 2:0:1 --mode fast');
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'fast', probes: 1, missProbability: 0.01 })).toBe(
+      'gradproof catalog --filter example-1/linear-map --seed 42 --path 2:0:1 --mode fast --probes 1 --miss-probability 0.01',
+    );
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'full' })).not.toContain('--mode');
+  });
+
   test('a passing check has nothing to replay', () => {
     expect(replayCommand(failing({ status: 'pass' }))).toBeUndefined();
   });

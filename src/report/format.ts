@@ -131,6 +131,12 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
     if (typeof v === 'number') words.push(`--${flag}`, String(v));
   }
   if (config.float32 === true || config.precision === 'float32') words.push('--float32');
+  // A fast-mode failure replays in fast mode, with the run's probes (full mode would check it differently).
+  if (config.mode === 'fast') {
+    words.push('--mode', 'fast');
+    if (typeof config.probes === 'number' && config.probes !== 4) words.push('--probes', String(config.probes));
+    if (typeof config.missProbability === 'number' && config.missProbability !== 1e-3) words.push('--miss-probability', String(config.missProbability));
+  }
   return words.join(' ');
 }
 
