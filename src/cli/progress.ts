@@ -24,7 +24,7 @@ function secs(ms: number): string {
 /** One plain line for a finished check, e.g. "[3/12] fail  dense layer  (100 runs, 0.4 s)". */
 export function progressLine(result: CheckResult, index: number, total: number): string {
   const width = String(total).length;
-  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${result.name}  (${result.runs} runs, ${secs(result.durationMs)})`;
+  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${result.name}  (${result.runs} ${result.runs === 1 ? 'run' : 'runs'}, ${secs(result.durationMs)})`;
 }
 
 /** Progress hooks for a run: a bar on a TTY (stderr), plain lines otherwise; `stop` clears the bar. */
