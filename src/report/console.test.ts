@@ -27,6 +27,13 @@ describe('console report', () => {
     expect(text).toContain('4 checks: 1 passed, 1 failed, 1 nondifferentiable, 1 error');
   });
 
+  test('a pass whose sensitivity is above 1e-2 is called out under the table; a sharp one is not', () => {
+    const report = constructedReport();
+    expect(formatConsoleReport(report)).not.toContain('passed with sensitivity');
+    report.checks[0] = { ...report.checks[0], name: 'softmax, large logits', sensitivity: 2.4e4 };
+    expect(formatConsoleReport(report)).toContain('note: softmax, large logits: passed with sensitivity 2.4e+4: at some input an error of that size');
+  });
+
   test('colour comes only from the Paint given at the edge', () => {
     const report = constructedReport();
     expect(formatConsoleReport(report)).not.toMatch(/\x1b\[/);

@@ -93,11 +93,20 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
   return out.join('\n');
 }
 
+/** A passing check's sensitivity above this is called out under the table. */
+export const WEAK_SENSITIVITY = 1e-2;
+
 /** The console report: a section per check that did not pass, the notices of passing checks, then the summary table. */
 export function formatConsoleReport(report: Report, paint: Paint = plain): string {
   const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => formatFailure(c, report.config, paint));
   // How a passing check was checked, when it was not the usual way (a streamed or fast-mode Jacobian over the budget).
   const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `${paint.dim('note:')} ${c.name}: ${c.notice}`);
+  // A pass that could not tell a wrong derivative from a right one at some input is worth saying so.
+  for (const c of report.checks) {
+    if (c.status === 'pass' && c.sensitivity !== undefined && c.sensitivity > WEAK_SENSITIVITY) {
+      notes.push(`${paint.dim('note:')} ${c.name}: passed with sensitivity ${formatError(c.sensitivity)}: at some input an error of that size relative to the largest entry could go unseen (tiny entries next to their tolerance; see README, How to read the columns)`);
+    }
+  }
   const notesBlock = notes.length > 0 ? [`${notes.join('\n')}\n`] : [];
   return [...failures.map((f) => `${f}\n`), ...notesBlock, formatSummaryTable(report, paint)].join('\n') + '\n';
 }
