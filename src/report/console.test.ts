@@ -32,6 +32,9 @@ describe('console report', () => {
     expect(formatConsoleReport(report)).not.toContain('passed with sensitivity');
     report.checks[0] = { ...report.checks[0], name: 'softmax, large logits', sensitivity: 2.4e4 };
     expect(formatConsoleReport(report)).toContain('note: softmax, large logits: passed with sensitivity 2.4e+4: at some input an error of that size');
+    expect(formatConsoleReport(report)).not.toContain('Fast mode:');
+    report.config = { ...report.config, mode: 'fast', probes: 4, missProbability: 1e-3 };
+    expect(formatConsoleReport(report)).toContain('Fast mode: 4 random probes per input; a pass\'s sensitivity is the error size, relative to the largest entry, that the probes miss with probability at most 0.001 per input.');
   });
 
   test('colour comes only from the Paint given at the edge', () => {

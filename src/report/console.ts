@@ -1,5 +1,5 @@
 import type { CheckResult, JsonTensor } from '../property/types.js';
-import { diagnosesOf, entryLabel, failureSummary, formatError, formatNumber, formatPair, hintText, replayCommand, shapeText, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatNumber, formatPair, hintText, replayCommand, shapeText, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** Colours applied at the edge; the identity when output is plain. */
@@ -93,9 +93,6 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
   return out.join('\n');
 }
 
-/** A passing check's sensitivity above this is called out under the table. */
-export const WEAK_SENSITIVITY = 1e-2;
-
 /** The console report: a section per check that did not pass, the notices of passing checks, then the summary table. */
 export function formatConsoleReport(report: Report, paint: Paint = plain): string {
   const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => formatFailure(c, report.config, paint));
@@ -103,10 +100,11 @@ export function formatConsoleReport(report: Report, paint: Paint = plain): strin
   const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `${paint.dim('note:')} ${c.name}: ${c.notice}`);
   // A pass that could not tell a wrong derivative from a right one at some input is worth saying so.
   for (const c of report.checks) {
-    if (c.status === 'pass' && c.sensitivity !== undefined && c.sensitivity > WEAK_SENSITIVITY) {
-      notes.push(`${paint.dim('note:')} ${c.name}: passed with sensitivity ${formatError(c.sensitivity)}: at some input an error of that size relative to the largest entry could go unseen (tiny entries next to their tolerance; see README, How to read the columns)`);
-    }
+    const weak = weakSensitivityNote(c);
+    if (weak) notes.push(`${paint.dim('note:')} ${c.name}: ${weak}`);
   }
+  const legend = fastModeLegend(report.config);
+  if (legend) notes.push(paint.dim(legend));
   const notesBlock = notes.length > 0 ? [`${notes.join('\n')}\n`] : [];
   return [...failures.map((f) => `${f}\n`), ...notesBlock, formatSummaryTable(report, paint)].join('\n') + '\n';
 }

@@ -140,6 +140,23 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   return words.join(' ');
 }
 
+/** A passing check's sensitivity above this is called out in the reports. */
+export const WEAK_SENSITIVITY = 1e-2;
+
+/** What a pass with a weak sensitivity means, or undefined for a check that is not one. */
+export function weakSensitivityNote(check: CheckResult): string | undefined {
+  if (check.status !== 'pass' || check.sensitivity === undefined || !(check.sensitivity > WEAK_SENSITIVITY)) return undefined;
+  return `passed with sensitivity ${formatError(check.sensitivity)}: at some input an error of that size relative to the largest entry could go unseen (tiny entries next to their tolerance; see README, How to read the columns)`;
+}
+
+/** How a fast-mode run states what a pass is worth, from the run's config; undefined for a full-mode run. */
+export function fastModeLegend(config: Report['config'] = {}): string | undefined {
+  if (config.mode !== 'fast') return undefined;
+  const probes = typeof config.probes === 'number' ? config.probes : 4;
+  const miss = typeof config.missProbability === 'number' ? config.missProbability : 1e-3;
+  return `Fast mode: ${probes} random ${probes === 1 ? 'probe' : 'probes'} per input; a pass's sensitivity is the error size, relative to the largest entry, that the probes miss with probability at most ${miss} per input.`;
+}
+
 /** One line saying what went wrong in a check that did not pass (naming its hints unless `withHints` is false). */
 export function failureSummary(check: CheckResult, withHints = true): string {
   const ce = check.counterexample;

@@ -8,6 +8,16 @@ import { BIG_WRONG, bigJacobian, constructedReport, HOSTILE_NAME, hostile, runSa
 const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
 
 describe('Markdown report', () => {
+  test('a fast-mode run says what its sensitivity means; a weak pass gets a note', () => {
+    const report = constructedReport();
+    expect(formatMarkdown(report)).not.toMatch(/Fast mode:|passed with sensitivity/);
+    report.config = { ...report.config, mode: 'fast', probes: 2, missProbability: 0.01 };
+    report.checks[0] = { ...report.checks[0], sensitivity: 0.3 };
+    const text = formatMarkdown(report);
+    expect(text).toContain('- Fast mode: 2 random probes per input; a pass\'s sensitivity is the error size, relative to the largest entry, that the probes miss with probability at most 0.01 per input');
+    expect(text).toContain('- Note on example-1/linear-map: passed with sensitivity 3.0e-1');
+  });
+
   test('starts with a summary table, one row per check, with the same number of columns throughout', () => {
     const text = formatMarkdown(constructedReport());
     const lines = text.split('\n');

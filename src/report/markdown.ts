@@ -1,6 +1,6 @@
 import type { CheckResult, Counterexample, JsonJacobianPair } from '../property/types.js';
 import { escapeMarkdown as md, markdownFence } from './escape.js';
-import { diagnosesOf, entryLabel, failureSummary, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** How the Markdown report is laid out. */
@@ -122,8 +122,14 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
     out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(c.counterexample?.maxRelError ?? c.maxRelError)} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);
   }
   out.push('');
-  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice);
-  for (const c of notes) out.push(`- Note on ${md(c.name)}: ${md(c.notice!)}`);
+  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `- Note on ${md(c.name)}: ${md(c.notice!)}`);
+  for (const c of report.checks) {
+    const weak = weakSensitivityNote(c);
+    if (weak) notes.push(`- Note on ${md(c.name)}: ${md(weak)}`);
+  }
+  const legend = fastModeLegend(report.config);
+  if (legend) notes.push(`- ${md(legend)}`);
+  out.push(...notes);
   if (notes.length > 0) out.push('');
   for (const c of report.checks) if (c.status !== 'pass') out.push(failureSection(report, c, o));
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
