@@ -7,6 +7,16 @@ describe('HTML report (as text)', () => {
   const report = sampleReport();
   const html = formatHtml(report);
 
+  test('a fast-mode run states what its sensitivity means above the table; a weak pass gets a note under its name', () => {
+    const report = constructedReport();
+    expect(formatHtml(report)).not.toMatch(/Fast mode:|passed with sensitivity/);
+    report.config = { ...report.config, mode: 'fast', probes: 4, missProbability: 1e-3 };
+    report.checks[0] = { ...report.checks[0], sensitivity: 5 };
+    const html = formatHtml(report);
+    expect(html).toContain('<p class="notice dim">Fast mode: 4 random probes per input; a pass&#39;s sensitivity');
+    expect(html).toMatch(/<span class="name">example-1\/linear-map<\/span><div class="notice dim">passed with sensitivity 5\.0e\+0/);
+  });
+
   test("escapes every name from a user's spec", () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');

@@ -5,6 +5,7 @@ import {
   diagnosesOf,
   entryLabel,
   failureSummary,
+  fastModeLegend,
   formatError,
   formatNumber,
   formatPair,
@@ -12,6 +13,7 @@ import {
   indexLabel,
   replayCommand,
   shapeText,
+  weakSensitivityNote,
   worstWrongEntries,
 } from './format.js';
 import { groupedColumnRanges, joinJacobians, poolMaxAbs, type JacobianPanels, type PooledGrid } from './heatmap.js';
@@ -367,12 +369,14 @@ function summaryTable(report: Report): string {
     .map((c, i) => {
       const rel = c.counterexample?.maxRelError ?? c.maxRelError;
       // A passing check has no section of its own: how it was checked, if not the usual way, shows under its name.
-      const note = c.status === 'pass' && c.notice ? `<div class="notice dim">${esc(c.notice)}</div>` : '';
+      const weak = weakSensitivityNote(c);
+      const note = [c.status === 'pass' && c.notice ? c.notice : undefined, weak].filter((n): n is string => n !== undefined).map((n) => `<div class="notice dim">${esc(n)}</div>`).join('');
       const name = c.status === 'pass' ? `<span class="name">${esc(c.name)}</span>${note}` : `<a class="name" href="#check-${i}">${esc(c.name)}</a>`;
       return `<tr class="${c.status}"><td><span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></td><td>${name}</td><td>${c.runs}</td><td>${c.skipped}</td><td>${esc(formatError(rel))}</td><td>${esc(formatError(c.sensitivity))}</td><td>${c.evaluations}</td><td>${esc(formatMs(c.durationMs))}</td></tr>`;
     })
     .join('\n');
-  return `<table class="summary"><thead><tr><th>status</th><th>check</th><th>runs</th><th>skipped</th><th>max rel err</th><th>sensitivity</th><th>evals</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const legend = fastModeLegend(report.config);
+  return `${legend ? `<p class="notice dim">${esc(legend)}</p>` : ''}<table class="summary"><thead><tr><th>status</th><th>check</th><th>runs</th><th>skipped</th><th>max rel err</th><th>sensitivity</th><th>evals</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function formatMs(ms: number): string {
@@ -396,7 +400,7 @@ h1 { font-size:20px; margin:0; } h1 .tool { color:var(--accent); }
 .count.fail b { color:var(--fail); } .count.pass b { color:var(--pass); } .count.warn b { color:var(--warn); }
 table { border-collapse:collapse; }
 .summary, .entries { background:var(--card); border:1px solid var(--line); border-radius:8px; overflow:hidden; }
-.summary { width:100%; }
+.summary { width:100%; } .summary td:not(:nth-child(2)), .summary th { white-space:nowrap; }
 .summary th, .summary td, .entries th, .entries td { padding:6px 10px; border-bottom:1px solid var(--line); text-align:right; font-variant-numeric:tabular-nums; }
 .summary th, .entries th { background:#eef1f5; font-weight:600; font-size:12px; color:#3b4350; }
 .summary td:nth-child(-n+2), .summary th:nth-child(-n+2), .entries td:first-child, .entries th:first-child { text-align:left; }
