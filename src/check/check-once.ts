@@ -32,7 +32,8 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
         return v;
       }
       const v = fastCheck(ctx, options);
-      v.notice = `${over}: checked in fast mode (a vjp gives rows, not the columns a streamed check needs)`;
+      const why = `${over}: checked in fast mode (a vjp gives rows, not the columns a streamed check needs)`;
+      v.notice = v.notice ? `${why}; ${v.notice}` : why;
       return v;
     }
     return fullCheck(ctx, options);

@@ -435,6 +435,43 @@ describe('fast mode', () => {
     }
   });
 
+  test('a kink the search cannot pin on one entry before its budget runs out still counts; an off-axis one passes with a notice', () => {
+    const relu = (v: number) => Math.max(0, v);
+    // relu(Σ_{j<m} x_j) − Σ relu(x_j) bends only off the axes, and soaks up the search along the left half;
+    // relu(x_K) is an ordinary kink on its own axis. Before the budget rule this passed (sensitivity 577).
+    const m = 128;
+    const n = m + 2;
+    const hidden: CheckSpec = {
+      name: 'kink behind an off-axis one',
+      inputs: fc.constant({}) as fc.Arbitrary<NamedTensors>,
+      f: ({ x }) => {
+        let s = 0;
+        let r = 0;
+        for (let j = 0; j < m; j++) {
+          s += x.data[j];
+          r += relu(x.data[j]);
+        }
+        return relu(s) - r + relu(x.data[m]) + Math.sin(x.data[m + 1]);
+      },
+      gradient: ({ x }) => vec(Array.from({ length: n }, (_, j) => (j === m + 1 ? Math.cos(x.data[m + 1]) : 0))),
+    };
+    expect(checkOnce(hidden, { x: vec(new Float64Array(n)) }, FAST).status).toBe('nondifferentiable');
+    // relu(x0 + x1) − relu(x0) − relu(x1) at 0: no axis shows the bend (full mode passes too); fast mode passes
+    // and says why the pass rests on the ladder, and counts what the search cost.
+    const off: CheckSpec = {
+      name: 'off-axis kink',
+      inputs: fc.constant({}) as fc.Arbitrary<NamedTensors>,
+      f: ({ x }) => relu(x.data[0] + x.data[1]) - relu(x.data[0]) - relu(x.data[1]),
+      gradient: () => vec([0, 0]),
+    };
+    const v = checkOnce(off, { x: vec([0, 0]) }, FAST);
+    expect(['pass', 'nondifferentiable']).toContain(v.status);
+    if (v.status === 'pass') {
+      expect(v.notice).toMatch(/no single input entry shows/);
+      expect(v.fast!.localizationEvaluations).toBeGreaterThan(0);
+    }
+  });
+
   test('bad options are clear one-line errors', () => {
     const spec = forms(softmax, softmax.jac).jacobian;
     expect(() => checkOnce(spec, { x: vec([1, 2]) }, { mode: 'fast', probes: 0 })).toThrow(/probes to be a positive whole number, got 0/);

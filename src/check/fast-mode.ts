@@ -337,8 +337,15 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   // softmax) can pass the ladder's kink test; moving one entry, it does not.
   let kinkAt: { b: number; j: number; entries: number } | undefined;
   let kinkLadders = 0;
+  // Set when the search ran out of ladders before it finished: a kink it could not rule out still counts.
+  let kinkSearchExhausted = false;
   const locateKink = (p: Probe, rows: number[], lo: number, hi: number): { b: number; j: number; entries: number } | undefined => {
+    if (kinkLadders >= MAX_KINK_LADDERS) {
+      kinkSearchExhausted = true;
+      return undefined;
+    }
     if (hi - lo === 1) {
+      kinkLadders++;
       const [b, j] = locate(lo);
       const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, base * Math.max(Math.abs(ctx.buffers[b][j]), 1), rows, sigma, {
         epsilon: precision.epsilon,
@@ -354,7 +361,10 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       [lo, mid],
       [mid, hi],
     ]) {
-      if (kinkLadders >= MAX_KINK_LADDERS) return undefined;
+      if (kinkLadders >= MAX_KINK_LADDERS) {
+        kinkSearchExhausted = true;
+        return undefined;
+      }
       kinkLadders++;
       const part = p.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= a && offsets[b] + j < z ? y : 0)));
       const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, part, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
@@ -367,6 +377,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     return undefined;
   };
   let kinked = 0;
+  let unconfirmedKinks = 0;
   for (const p of failing) {
     const rows = [...p.dd.value.keys()].filter((i) => (oracle.jvp ? p.dd.kinkSuspect[i] === 1 || !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i]) : p.u![i] !== 0));
     const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
@@ -375,12 +386,14 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     const error = Float64Array.from(p.dd.error);
     const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
     const at = kinkedRows.length > 0 ? (kinkAt ?? locateKink(p, kinkedRows, 0, total)) : undefined;
-    if (at) {
-      kinkAt = at;
+    // A kink located, or one the search ran out of ladders before it could rule out (as before the search).
+    if (at || (kinkedRows.length > 0 && kinkSearchExhausted)) {
+      kinkAt ??= at;
       p.kink = true;
       kinked++;
       continue;
     }
+    if (kinkedRows.length > 0) unconfirmedKinks++;
     // No kink, or none that an input entry shows on its own: the ladder's estimates stand as smooth ones.
     for (const e of r.entries) {
       if (refinementWins(e, value[e.row], error[e.row])) {
@@ -401,10 +414,17 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   }
   const smooth = failing.filter((p) => !p.kink && p.worst > 1);
   if (smooth.length === 0) {
-    if (kinked === 0) return passVerdict(ctx, done, oracle, probes, target, syncCalls);
+    if (kinked === 0) {
+      const v = passVerdict(ctx, done, oracle, probes, target, syncCalls);
+      v.fast!.localizationEvaluations = ctx.evaluations - probeEvaluations;
+      if (unconfirmedKinks > 0) {
+        v.notice = `a probe's ladder saw a kink that no single input entry shows (a kink off the coordinate axes, or a staircase of rounding): the pass rests on the ladder's estimate along ${unconfirmedKinks === 1 ? 'that probe' : `those ${unconfirmedKinks} probes`}`;
+      }
+      return v;
+    }
     return {
       status: 'nondifferentiable',
-      message: `f has a kink at the input in ${ctx.wrt[kinkAt!.b]}[${kinkAt!.j}] (seen along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}): the one-sided differences disagree at every step`,
+      message: `f has a kink at the input ${kinkAt ? `in ${ctx.wrt[kinkAt.b]}[${kinkAt.j}] (seen along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`})` : `along ${kinked === 1 ? 'a probe direction' : `${kinked} probe directions`}`}: the one-sided differences disagree at every step`,
       hints: [],
       diagnoses: [],
       entries: [],
@@ -413,7 +433,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       evaluations: ctx.evaluations,
       derivativeCalls: ctx.derivativeCalls,
       // The entries of the column located (others may sit at kinks too).
-      kinks: kinkAt!.entries,
+      kinks: kinkAt ? kinkAt.entries : 0,
       jacobians: [],
       fast: { probes, localizationEvaluations: ctx.evaluations - probeEvaluations },
     };

@@ -110,7 +110,7 @@ describe('main', () => {
     // Given to a full-mode run, they say they do nothing there (and the run goes on).
     const io = capture();
     expect(await main(['check', fixture('several.ts'), '--filter', 'softplus', '--runs', '2', '--seed', '1', '--probes', '2', '--format', 'console', '--report-dir', reportDir()], io)).toBe(ExitCode.Pass);
-    expect(io.err()).toContain('gradproof: --probes applies to --mode fast only; this run checks in full mode\n');
+    expect(io.err()).toContain('gradproof: --probes applies only to checks run in fast mode (--mode fast, or a vjp spec over --max-jacobian-entries)\n');
     for (const [flag, value, message] of [
       ['--probes', '0', '--probes must be a positive whole number, got "0"'],
       ['--miss-probability', '1', '--miss-probability must lie strictly between 0 and 1, got "1"'],

@@ -58,7 +58,7 @@ function warnFastOnly(cmd: Command, opts: RunFlags, io: CliIo): void {
   const given = ['probes', 'missProbability'].filter((o) => cmd.getOptionValueSource(o) === 'cli');
   if (given.length === 0) return;
   const flags = given.map((o) => (o === 'probes' ? '--probes' : '--miss-probability')).join(' and ');
-  io.stderr.write(`gradproof: ${flags} ${given.length === 1 ? 'applies' : 'apply'} to --mode fast only; this run checks in full mode\n`);
+  io.stderr.write(`gradproof: ${flags} ${given.length === 1 ? 'applies' : 'apply'} only to checks run in fast mode (--mode fast, or a vjp spec over --max-jacobian-entries)\n`);
 }
 
 /** Runs the gradproof command with the given arguments and resolves to its exit code. */

@@ -83,7 +83,9 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     seed,
     path: flags.path ?? null,
     mode: flags.mode,
-    ...(flags.mode === 'fast' ? { probes: flags.probes, missProbability: flags.missProbability } : {}),
+    // Recorded on every run: a full run's vjp checks over the Jacobian budget are checked in fast mode too.
+    probes: flags.probes,
+    missProbability: flags.missProbability,
     precision: precision ?? null,
     atol: flags.atol ?? null,
     rtol: flags.rtol ?? null,

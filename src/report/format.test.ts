@@ -74,6 +74,8 @@ describe('replay command', () => {
       'gradproof catalog --filter example-1/linear-map --seed 42 --path 2:0:1 --mode fast --probes 1 --miss-probability 0.01',
     );
     expect(replayCommand(failing(), { command: 'catalog', mode: 'full' })).not.toContain('--mode');
+    // A full run's vjp check over the Jacobian budget is checked in fast mode: its probes replay too.
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'full', probes: 16 })).toMatch(/--path 2:0:1 --probes 16$/);
   });
 
   test('a passing check has nothing to replay', () => {

@@ -132,11 +132,10 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   }
   if (config.float32 === true || config.precision === 'float32') words.push('--float32');
   // A fast-mode failure replays in fast mode, with the run's probes (full mode would check it differently).
-  if (config.mode === 'fast') {
-    words.push('--mode', 'fast');
-    if (typeof config.probes === 'number' && config.probes !== 4) words.push('--probes', String(config.probes));
-    if (typeof config.missProbability === 'number' && config.missProbability !== 1e-3) words.push('--miss-probability', String(config.missProbability));
-  }
+  if (config.mode === 'fast') words.push('--mode', 'fast');
+  // (Also in full mode: a vjp check over the Jacobian budget is checked in fast mode.)
+  if (typeof config.probes === 'number' && config.probes !== 4) words.push('--probes', String(config.probes));
+  if (typeof config.missProbability === 'number' && config.missProbability !== 1e-3) words.push('--miss-probability', String(config.missProbability));
   return words.join(' ');
 }
 
@@ -146,7 +145,7 @@ export const WEAK_SENSITIVITY = 1e-2;
 /** What a pass with a weak sensitivity means, or undefined for a check that is not one. */
 export function weakSensitivityNote(check: CheckResult): string | undefined {
   if (check.status !== 'pass' || check.sensitivity === undefined || !(check.sensitivity > WEAK_SENSITIVITY)) return undefined;
-  return `passed with sensitivity ${formatError(check.sensitivity)}: at some input an error of that size relative to the largest entry could go unseen (tiny entries next to their tolerance; see README, How to read the columns)`;
+  return `passed with sensitivity ${formatError(check.sensitivity)}: at some input an error of that size relative to the largest entry could go unseen (tiny entries next to their tolerance, or a kink near the input that no single entry shows; see README, How to read the columns)`;
 }
 
 /** How a fast-mode run states what a pass is worth, from the run's config; undefined for a full-mode run. */
