@@ -1,5 +1,5 @@
 import { directionalDerivative, refineAlong, rescreenKinks, twoPointAlong, type DirectionalDerivative } from '../fd/directional.js';
-import { NOISE_SIGMAS, RICHARDSON_NOISE, TWO_POINT_KINK_FRACTION, gapFloor, refineColumn } from '../fd/jacobian.js';
+import { NOISE_SIGMAS, RICHARDSON_NOISE, agreesOnTwoPoints, kinkLikeOnTwoPoints, refineColumn } from '../fd/jacobian.js';
 import { FLOAT64_BASE_STEP, FLOAT64_TWO_POINT_STEP } from '../fd/step.js';
 import { normalProductWithin, normalWithin, sizeAtMissProbability } from '../fd/probability.js';
 import { noiseGamma } from '../fd/noise.js';
@@ -135,6 +135,11 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const sizes = ctx.buffers.map((b) => b.length);
   const offsets = sizes.map((_, b) => sizes.slice(0, b).reduce((s, n) => s + n, 0));
   const total = sizes.reduce((s, n) => s + n, 0);
+  /** A direction with only the coordinates lo … hi − 1 (counted across the inputs) kept. */
+  const restrictedDirection = (direction: readonly Float64Array[], lo: number, hi: number): Float64Array[] =>
+    direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= lo && offsets[b] + j < hi ? y : 0)));
+  /** The base step of input b's entry j: base·max(|x_j|, 1). */
+  const stepOf = (b: number, j: number): number => base * Math.max(Math.abs(ctx.buffers[b][j]), 1);
   const locate = (g: number): [number, number] => {
     let b = 0;
     while (b + 1 < sizes.length && g >= offsets[b + 1]) b++;
@@ -220,7 +225,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     let kinkLike = false;
     for (let i = 0; i < m; i++) {
       if (!Number.isFinite(tp.value[i])) return undefined;
-      if (tp.gap[i] > TWO_POINT_KINK_FRACTION * tp.slope[i] && tp.gap[i] > gapFloor(tp.scale[i], t2, precision.epsilon, given(i))) kinkLike = true;
+      if (kinkLikeOnTwoPoints(tp.gap[i], tp.slope[i], tp.scale[i], t2, precision.epsilon, given(i))) kinkLike = true;
     }
     if (kinkLike) return undefined;
     let analytic: Float64Array;
@@ -244,11 +249,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     syncCalls();
     const fixed = new Float64Array(analytic.length);
     for (let k = 0; k < analytic.length; k++) {
-      const a = analytic[k];
-      const d = numeric[k];
-      const deviation = Math.abs(a - d);
-      if (!(deviation <= 0.5 * (tol.atol + tol.rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * gateNoise[k]))) return undefined;
-      fixed[k] = twoPointFactor * deviation;
+      if (!agreesOnTwoPoints(analytic[k], numeric[k], tol.atol, tol.rtol, gateNoise[k])) return undefined;
+      fixed[k] = twoPointFactor * Math.abs(analytic[k] - numeric[k]);
     }
     // Decided. Reported as the Richardson stencil at t would hold it: its noise term, if larger, and the
     // disagreement scaled up to that stencil's truncation.
@@ -339,15 +341,17 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   let kinkLadders = 0;
   // Set when the search ran out of ladders before it finished: a kink it could not rule out still counts.
   let kinkSearchExhausted = false;
+  /** Takes one ladder from the budget; false (and the search marked exhausted) when none is left. */
+  const spendLadder = (): boolean => {
+    if (kinkLadders >= MAX_KINK_LADDERS) kinkSearchExhausted = true;
+    else kinkLadders++;
+    return !kinkSearchExhausted;
+  };
   const locateKink = (p: Probe, rows: number[], lo: number, hi: number): { b: number; j: number; entries: number } | undefined => {
-    if (kinkLadders >= MAX_KINK_LADDERS) {
-      kinkSearchExhausted = true;
-      return undefined;
-    }
     if (hi - lo === 1) {
-      kinkLadders++;
+      if (!spendLadder()) return undefined;
       const [b, j] = locate(lo);
-      const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, base * Math.max(Math.abs(ctx.buffers[b][j]), 1), rows, sigma, {
+      const r = refineColumn((k) => ctx.evaluateGuarded(b, k), ctx.buffers[b], f0, j, stepOf(b, j), rows, sigma, {
         epsilon: precision.epsilon,
         round: precision.name === 'float32' ? precision.round : undefined,
         kinkNoise: ctx.acceptedNoise(),
@@ -361,13 +365,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       [lo, mid],
       [mid, hi],
     ]) {
-      if (kinkLadders >= MAX_KINK_LADDERS) {
-        kinkSearchExhausted = true;
-        return undefined;
-      }
-      kinkLadders++;
-      const part = p.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= a && offsets[b] + j < z ? y : 0)));
-      const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, part, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
+      if (!spendLadder()) return undefined;
+      const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, restrictedDirection(p.direction, a, z), p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
       ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
       const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
       if (kinkedRows.length === 0) continue;
@@ -441,8 +440,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
 
   // Localize: bisect the coordinates of the worst failing probe in blocks, down to single columns.
   const probe = smooth[0];
-  const restricted = (lo: number, hi: number): Float64Array[] =>
-    probe.direction.map((d, b) => d.map((y, j) => (offsets[b] + j >= lo && offsets[b] + j < hi ? y : 0)));
+  const restricted = (lo: number, hi: number): Float64Array[] => restrictedDirection(probe.direction, lo, hi);
   const entries: EntryComparison[] = [];
   let kinks = 0;
   let taylor: TaylorSummary | undefined;
@@ -459,7 +457,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     if (hi - lo === 1) {
       leaves++;
       const [b, j] = locate(lo);
-      const r = checkColumn(ctx, oracle, b, j, base * Math.max(Math.abs(ctx.buffers[b][j]), 1), sigma, syncCalls);
+      const r = checkColumn(ctx, oracle, b, j, stepOf(b, j), sigma, syncCalls);
       kinks += r.kinks;
       if (r.taylor && (!taylor || taylor.outcome === 'refuted')) taylor = r.taylor;
       if (r.taylor?.outcome === 'refuted') refutedColumns.add(lo);

@@ -298,6 +298,22 @@ interface ColumnBuffers {
 }
 
 /**
+ * The two-point rule for one compared value: a central difference d decides when it lies within half the tightest
+ * tolerance it could be held to, atol + rtol·max(|a|, |d|) + 2·noise (no truncation allowance), of the reference a.
+ */
+export function agreesOnTwoPoints(a: number, d: number, atol: number, rtol: number, noise: number): boolean {
+  return Math.abs(a - d) <= 0.5 * (atol + rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * noise);
+}
+
+/**
+ * Whether the one-sided gap |fwd − bwd| of a central difference at half-width `halfWidth` could be a kink: above
+ * TWO_POINT_KINK_FRACTION of the larger one-sided slope, and above the gap floor of rounding and noise σ.
+ */
+export function kinkLikeOnTwoPoints(gap: number, slope: number, scale: number, halfWidth: number, epsilon: number, sigma: number): boolean {
+  return gap > TWO_POINT_KINK_FRACTION * slope && gap > gapFloor(scale, halfWidth, epsilon, sigma);
+}
+
+/**
  * Fills column j with the central differences of f(x ± h) and says
  * whether the gate decides it: every entry within half its tightest tolerance of the reference, and no one-sided gap
  * that a kink could explain. (Functions of their own, the column loops stay small enough for the JIT to optimize.)
@@ -331,17 +347,15 @@ function twoPointColumn(
     if (sc > maxAbs[i]) maxAbs[i] = sc;
     if (!decided) continue;
     const a = ref[at + i * rowStride];
-    const deviation = Math.abs(a - d);
     const sigma = Math.max(eps * sc, tiny, given ? given[i] : 0);
     // (A difference that overflowed is never decided: its tolerance would be infinite too.)
-    if (!(deviation <= 0.5 * (atol + rtol * Math.max(Math.abs(a), Math.abs(d)) + 2 * noiseTerm * sigma)) || !Number.isFinite(d)) {
+    if (!agreesOnTwoPoints(a, d, atol, rtol, noiseTerm * sigma) || !Number.isFinite(d)) {
       decided = false;
       continue;
     }
     const fwd = (fpi - f) * invHp;
     const bwd = (f - fmi) * invHm;
-    const gap = Math.abs(fwd - bwd);
-    if (gap > TWO_POINT_KINK_FRACTION * Math.max(Math.abs(fwd), Math.abs(bwd)) && gap > gapFloor(sc, half, eps, given ? given[i] : 0)) {
+    if (kinkLikeOnTwoPoints(Math.abs(fwd - bwd), Math.max(Math.abs(fwd), Math.abs(bwd)), sc, half, eps, given ? given[i] : 0)) {
       decided = false;
       continue;
     }
