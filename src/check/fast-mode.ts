@@ -10,7 +10,7 @@ import { derivativeSync, type CheckContext } from './context.js';
 import { ERROR_ESTIMATE_FACTOR, entryTolerance, relativeError } from './compare.js';
 import { baseStepFor, excess, refinementWins } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
-import type { CheckOptions, EntryComparison, TaylorSummary, Verdict } from './types.js';
+import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type CheckOptions, type EntryComparison, type TaylorSummary, type Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
 
 /** Most wrong columns a failing probe is bisected down to before fast mode stops looking for more. */
@@ -110,8 +110,8 @@ const dot = (a: readonly Float64Array[], b: readonly Float64Array[]): number => 
  * A pass states the error size the probes would catch and the probability that they missed one that size.
  */
 export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdict {
-  const probes = options.probes ?? 4;
-  const target = options.missProbability ?? 1e-3;
+  const probes = options.probes ?? DEFAULT_PROBES;
+  const target = options.missProbability ?? DEFAULT_MISS_PROBABILITY;
   if (!(Number.isInteger(probes) && probes >= 1)) throw new RangeError(`gradproof: fast mode needs probes to be a positive whole number, got ${probes}`);
   if (!(target > 0 && target < 1)) throw new RangeError(`gradproof: missProbability must lie strictly between 0 and 1, got ${target}`);
   const { tol, precision, outSize } = ctx;

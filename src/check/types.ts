@@ -206,8 +206,14 @@ export interface CheckOptions {
    * on the verdict. @defaultValue 1e7
    */
   maxJacobianEntries?: number;
-  /** Fast mode: number of random probes. @defaultValue 4 */
+  /** Fast mode: number of random probes. @defaultValue DEFAULT_PROBES (4) */
   probes?: number;
-  /** Fast mode: the miss probability at which the reported sensitivity is stated. @defaultValue 1e-3 */
+  /** Fast mode: the miss probability at which the reported sensitivity is stated. @defaultValue DEFAULT_MISS_PROBABILITY (1e-3) */
   missProbability?: number;
 }
+
+/** Fast mode's random probes per input when CheckOptions.probes (or --probes) is not given. */
+export const DEFAULT_PROBES = 4;
+
+/** The miss probability fast mode states its sensitivity at when none is given. */
+export const DEFAULT_MISS_PROBABILITY = 1e-3;

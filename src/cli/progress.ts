@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { PreparedCheck, RunHooks } from '../api/run-checks.js';
 import type { CheckResult } from '../property/index.js';
+import { formatDuration } from '../report/format.js';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -17,14 +18,10 @@ export function isRichStream(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
   return stream.isTTY === true && !env.NO_COLOR;
 }
 
-function secs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** One plain line for a finished check, e.g. "[3/12] fail  dense layer  (100 runs, 0.4 s)". */
 export function progressLine(result: CheckResult, index: number, total: number): string {
   const width = String(total).length;
-  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${result.name}  (${result.runs} ${result.runs === 1 ? 'run' : 'runs'}, ${secs(result.durationMs)})`;
+  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${result.name}  (${result.runs} ${result.runs === 1 ? 'run' : 'runs'}, ${formatDuration(result.durationMs)})`;
 }
 
 /** Progress hooks for a run: a bar on a TTY (stderr), plain lines otherwise; `stop` clears the bar. */

@@ -1,4 +1,4 @@
-import type { Diagnosis, EntryComparison } from '../check/types.js';
+import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type Diagnosis, type EntryComparison } from '../check/types.js';
 import type { CheckResult, Counterexample } from '../property/types.js';
 import type { Report } from './model.js';
 
@@ -134,8 +134,8 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   // A fast-mode failure replays in fast mode, with the run's probes (full mode would check it differently).
   if (config.mode === 'fast') words.push('--mode', 'fast');
   // (Also in full mode: a vjp check over the Jacobian budget is checked in fast mode.)
-  if (typeof config.probes === 'number' && config.probes !== 4) words.push('--probes', String(config.probes));
-  if (typeof config.missProbability === 'number' && config.missProbability !== 1e-3) words.push('--miss-probability', String(config.missProbability));
+  if (typeof config.probes === 'number' && config.probes !== DEFAULT_PROBES) words.push('--probes', String(config.probes));
+  if (typeof config.missProbability === 'number' && config.missProbability !== DEFAULT_MISS_PROBABILITY) words.push('--miss-probability', String(config.missProbability));
   return words.join(' ');
 }
 
@@ -151,9 +151,15 @@ export function weakSensitivityNote(check: CheckResult): string | undefined {
 /** How a fast-mode run states what a pass is worth, from the run's config; undefined for a full-mode run. */
 export function fastModeLegend(config: Report['config'] = {}): string | undefined {
   if (config.mode !== 'fast') return undefined;
-  const probes = typeof config.probes === 'number' ? config.probes : 4;
-  const miss = typeof config.missProbability === 'number' ? config.missProbability : 1e-3;
+  const probes = typeof config.probes === 'number' ? config.probes : DEFAULT_PROBES;
+  const miss = typeof config.missProbability === 'number' ? config.missProbability : DEFAULT_MISS_PROBABILITY;
   return `Fast mode: ${probes} random ${probes === 1 ? 'probe' : 'probes'} per input; a pass's sensitivity is the error size, relative to the largest entry, that the probes miss with probability at most ${miss} per input.`;
+}
+
+/** A duration for people: "412 ms" below a second, "1.5 s" above, "-" when unknown. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '-';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** One line saying what went wrong in a check that did not pass (naming its hints unless `withHints` is false). */

@@ -6,6 +6,7 @@ import {
   entryLabel,
   failureSummary,
   fastModeLegend,
+  formatDuration,
   formatError,
   formatNumber,
   formatPair,
@@ -372,17 +373,13 @@ function summaryTable(report: Report): string {
       const weak = weakSensitivityNote(c);
       const note = [c.status === 'pass' && c.notice ? c.notice : undefined, weak].filter((n): n is string => n !== undefined).map((n) => `<div class="notice dim">${esc(n)}</div>`).join('');
       const name = c.status === 'pass' ? `<span class="name">${esc(c.name)}</span>${note}` : `<a class="name" href="#check-${i}">${esc(c.name)}</a>`;
-      return `<tr class="${c.status}"><td><span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></td><td>${name}</td><td>${c.runs}</td><td>${c.skipped}</td><td>${esc(formatError(rel))}</td><td>${esc(formatError(c.sensitivity))}</td><td>${c.evaluations}</td><td>${esc(formatMs(c.durationMs))}</td></tr>`;
+      return `<tr class="${c.status}"><td><span class="badge ${c.status}">${STATUS_LABEL[c.status]}</span></td><td>${name}</td><td>${c.runs}</td><td>${c.skipped}</td><td>${esc(formatError(rel))}</td><td>${esc(formatError(c.sensitivity))}</td><td>${c.evaluations}</td><td>${esc(formatDuration(c.durationMs))}</td></tr>`;
     })
     .join('\n');
   const legend = fastModeLegend(report.config);
   return `${legend ? `<p class="notice dim">${esc(legend)}</p>` : ''}<table class="summary"><thead><tr><th>status</th><th>check</th><th>runs</th><th>skipped</th><th>max rel err</th><th>sensitivity</th><th>evals</th><th>time</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '-';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 
 const CSS = `
@@ -473,7 +470,7 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
 <header>
 <h1><span class="tool">gradproof</span> report</h1>
 <span class="headline ${bad ? 'bad' : 'good'}">${esc(headline(report.summary))}</span>
-<div class="meta">${esc(`gradproof ${report.tool.version} · started ${report.startedAt} · ${formatMs(report.durationMs)}${config ? ` · ${config}` : ''}${report.incomplete ? ' · INCOMPLETE: the run was stopped early' : ''}`)}</div>
+<div class="meta">${esc(`gradproof ${report.tool.version} · started ${report.startedAt} · ${formatDuration(report.durationMs)}${config ? ` · ${config}` : ''}${report.incomplete ? ' · INCOMPLETE: the run was stopped early' : ''}`)}</div>
 </header>
 <div class="counts">${counts}</div>
 ${summaryTable(report)}
