@@ -69,10 +69,7 @@ export function directionalDerivative(
     const [p2, m2, p1, m1] = points.map((p) => p[b]);
     for (let j = 0; j < o.length; j++) {
       const x = o[j];
-      const q0 = (t * dir[j]) / 2;
-      // On the grid of x: for a displacement well inside x's binade, (x + q0) − x is q0 rounded to it (exactly,
-      // by Sterbenz); otherwise the general rounding.
-      const q = q0 === 0 ? 0 : !round && Math.abs(q0) <= 0.25 * Math.abs(x) ? x + q0 - x : onGrid(x, q0, precision);
+      const q = displacementOnGrid(x, (t * dir[j]) / 2, precision);
       p2[j] = x + 2 * q;
       m2[j] = x - 2 * q;
       p1[j] = x + q;
@@ -284,14 +281,21 @@ function differs(now: number, was: number): boolean {
   return now !== was && (now === now || was === was);
 }
 
+/**
+ * A displacement q0 of x put on x's grid, so that x ± q and x ± 2q are (nearly always) exact: well inside x's
+ * binade in float64, (x + q0) − x is q0 rounded to that grid (exactly, by Sterbenz); otherwise onGrid's rounding.
+ */
+function displacementOnGrid(x: number, q0: number, precision: PrecisionModel): number {
+  if (q0 === 0) return 0;
+  return precision.name === 'float64' && Math.abs(q0) <= 0.25 * Math.abs(x) ? x + q0 - x : onGrid(x, q0, precision);
+}
+
 /** Puts the grid displacement q of t·d into `q` and x + q into `buf`. */
 function placePlus(buf: Float64Array, o: Float64Array, d: Float64Array, q: Float64Array, t: number, precision: PrecisionModel): void {
   if (precision.name === 'float64') {
     for (let j = 0; j < o.length; j++) {
       const x = o[j];
-      const q0 = t * d[j];
-      // As in directionalDerivative: well inside x's binade (x + q0) − x is q0 on x's grid, exactly.
-      const qj = q0 === 0 ? 0 : Math.abs(q0) <= 0.25 * Math.abs(x) ? x + q0 - x : onGrid(x, q0, precision);
+      const qj = displacementOnGrid(x, t * d[j], precision);
       q[j] = qj;
       buf[j] = x + qj;
     }
@@ -299,8 +303,7 @@ function placePlus(buf: Float64Array, o: Float64Array, d: Float64Array, q: Float
   }
   const round = precision.round;
   for (let j = 0; j < o.length; j++) {
-    const q0 = t * d[j];
-    const qj = q0 === 0 ? 0 : onGrid(o[j], q0, precision);
+    const qj = displacementOnGrid(o[j], t * d[j], precision);
     q[j] = qj;
     buf[j] = round(o[j] + qj);
   }
