@@ -1,4 +1,5 @@
 import { estimateNoise, fitNoise } from '../fd/ecnoise.js';
+import { staircase } from '../fd/staircase.js';
 import { FLOAT32_BASE_STEP, FLOAT64_BASE_STEP } from '../fd/step.js';
 import { precisionModel, type PrecisionModel } from '../fd/precision.js';
 import { hashNumbers, rng, type Rng } from '../fd/random.js';
@@ -77,6 +78,12 @@ export interface CheckContext {
   valueScale(): Float64Array;
   /** The floor under every output's noise σ: the spec's noiseFloor, or gradproof's own (see InternalSettings). */
   readonly noiseFloor: number;
+  /**
+   * Outputs that did not move at all on a noise line at the stencil's reach but further out moved in steps of their
+   * rounding (see staircase): per output index, the step and the distance (in reaches) it first moved at. Their
+   * noise σ is step/√12, the standard deviation of rounding to that step. Empty until noise(2) has run.
+   */
+  readonly flatOutputs: ReadonlyMap<number, { step: number; distance: number }>;
 }
 
 function cloneInputs(inputs: NamedTensors, round?: (v: number) => number): NamedTensors {
@@ -233,6 +240,7 @@ export function openCheck(
   let accepted: Float64Array | undefined;
   let seen: Float64Array | undefined;
   let lines = 0;
+  const flatOutputs = new Map<number, { step: number; distance: number }>();
 
   const ctx = {
     spec,
@@ -247,6 +255,7 @@ export function openCheck(
     random: rng(hashNumbers(wrt.map((n) => snapshot[n].data), wrt.length)),
     labels: names,
     noiseFloor: internal.noiseFloor ?? 0,
+    flatOutputs,
     get evaluations(): number {
       return counters.evaluations;
     },
@@ -304,10 +313,30 @@ export function openCheck(
       while (lines < wanted || !measured) {
         // The first line is ECnoise's (equally spaced, small spacing); further lines fit a polynomial through random
         // offsets at the stencil's reach, where rounding that ECnoise sees as a straight ramp shows as the noise it is.
+        const span = precision.name === 'float32' ? FLOAT32_BASE_STEP : FLOAT64_BASE_STEP;
         const profile =
           lines === 0
             ? estimateNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision })
-            : fitNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision, span: precision.name === 'float32' ? FLOAT32_BASE_STEP : FLOAT64_BASE_STEP });
+            : fitNoise(() => ctx.evaluateGuarded(), ctx.buffers, f0, ctx.random, { precision, span });
+        const flatRows = profile.flat ? [...profile.flat.keys()].filter((i) => profile.flat![i] === 1) : [];
+        if (flatRows.length > 0) {
+          // An output that does not move at all at the stencil's reach may be a rounded smooth value (its noise is
+          // its rounding step, invisible this close) or truly flat (its derivatives are 0): walk further out.
+          const lenient = (): Float64Array | undefined => {
+            try {
+              return ctx.evaluate();
+            } catch (e) {
+              if (e instanceof UserCodeError) return undefined;
+              throw e;
+            }
+          };
+          const found = staircase(lenient, ctx.buffers, f0, ctx.random, { precision, span, rows: flatRows });
+          for (const i of flatRows) {
+            if (found.step[i] === 0) continue;
+            flatOutputs.set(i, { step: found.step[i], distance: found.distance[i] });
+            profile.sigma[i] = Math.max(profile.sigma[i], found.step[i] / Math.sqrt(12));
+          }
+        }
         ctx.checkMutation(`${names.f} (during noise estimation)`);
         const floored = profile.sigma.map((s, i) => Math.max(s, precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor));
         if (lines === 0) accepted = floored.map((s, i) => (profile.inform[i] === 1 ? s : Math.max(precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor)));

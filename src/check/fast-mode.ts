@@ -8,7 +8,7 @@ import { taylorOutcome, taylorTest } from '../fd/taylor.js';
 import { analyticOracle, type AnalyticOracle } from './analytic.js';
 import { derivativeSync, type CheckContext } from './context.js';
 import { ERROR_ESTIMATE_FACTOR, entryTolerance, relativeError } from './compare.js';
-import { baseStepFor, excess, refinementWins } from './full-mode.js';
+import { baseStepFor, excess, flatOutputsNotice, refinementWins } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type CheckOptions, type EntryComparison, type TaylorSummary, type Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
@@ -417,7 +417,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       const v = passVerdict(ctx, done, oracle, probes, target, syncCalls);
       v.fast!.localizationEvaluations = ctx.evaluations - probeEvaluations;
       if (unconfirmedKinks > 0) {
-        v.notice = `a probe's ladder saw a kink that no single input entry shows (a kink off the coordinate axes, or a staircase of rounding): the pass rests on the ladder's estimate along ${unconfirmedKinks === 1 ? 'that probe' : `those ${unconfirmedKinks} probes`}`;
+        v.notice = `${v.notice ? `${v.notice}; ` : ''}a probe's ladder saw a kink that no single input entry shows (a kink off the coordinate axes, or a staircase of rounding): the pass rests on the ladder's estimate along ${unconfirmedKinks === 1 ? 'that probe' : `those ${unconfirmedKinks} probes`}`;
       }
       return v;
     }
@@ -595,6 +595,8 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // The relative part of a probe's tolerance, rtol·|J·d|, grows with the very coordinate d_j that shows an error in
   // entry (i, j): an error only shows once it exceeds rtol·|J_ij| as well, hence the added rtol.
   if (scale > 0 && delta > 0) verdict.sensitivity = delta / scale + ctx.tol.rtol;
+  const flat = flatOutputsNotice(ctx);
+  if (flat) verdict.notice = flat;
   return verdict;
 }
 

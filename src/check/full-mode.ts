@@ -64,6 +64,24 @@ export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Flo
 }
 
 /**
+ * A notice for outputs of f that did not move within the finite-difference steps and were found to move only in
+ * rounding steps further out (CheckContext.flatOutputs): their derivatives below about step/(2h) cannot be told
+ * from 0. Undefined when there are none.
+ */
+export function flatOutputsNotice(ctx: CheckContext): string | undefined {
+  const flat = [...ctx.flatOutputs];
+  if (flat.length === 0) return undefined;
+  const [i, { step, distance }] = flat.reduce((w, e) => (e[1].step > w[1].step ? e : w));
+  const h = baseStepFor(ctx);
+  const what = ctx.outSize === 1 ? ctx.labels.f : `output ${i} of ${ctx.labels.f}${flat.length > 1 ? ` (and ${flat.length - 1} more)` : ''}`;
+  return (
+    `${what} did not move at all within the finite-difference steps: along a random line it first moved ${Math.round(distance)}× further out, ` +
+    `by one rounding step of ${step.toExponential(2)}, so its derivatives below about ${(step / (2 * h)).toExponential(1)} (for an input entry of size 1) ` +
+    `cannot be told from 0 and were checked only to that size; compute f without the rounding (log-softmax rather than the log of a softmax, say) to check them`
+  );
+}
+
+/**
  * Per-input state of the full comparison: its entries as a row-major grid (the finite-difference estimate of each
  * and how its error is made) and what the steps before the comparison need.
  */
@@ -324,6 +342,10 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   if (status === 'fail') {
     verdict.diagnoses = diagnose(pairs, ctx.snapshot, Object.fromEntries(states.map((s) => [s.name, s.still])));
     verdict.hints = verdict.diagnoses.map((d) => d.hint);
+  }
+  if (status === 'pass') {
+    const flat = flatOutputsNotice(ctx);
+    if (flat) verdict.notice = flat;
   }
   if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
   return verdict;

@@ -1,6 +1,7 @@
 import { noiseGamma } from './noise.js';
 import { FLOAT64, onGrid, type PrecisionModel } from './precision.js';
 import { gaussianVector, type Rng } from './random.js';
+import { randomLine } from './staircase.js';
 
 /**
  * How an ECnoise estimate ended (Moré & Wild's `inform`): 1 noise detected, 2 no noise seen (the values barely
@@ -83,6 +84,8 @@ export interface NoiseProfile {
   scale: Float64Array;
   /** Function evaluations spent. */
   evaluations: number;
+  /** 1 where the output did not move at all at any point of the line (fitNoise only). */
+  flat?: Uint8Array;
 }
 
 /** How the noise of f is estimated. */
@@ -196,12 +199,7 @@ export function fitNoise(evaluate: EvaluateAt, buffers: readonly Float64Array[],
   const points = options.points ?? 12;
   const degree = options.degree ?? 4;
   const origin = buffers.map((b) => Float64Array.from(b));
-  const direction = origin.map((o) =>
-    o.map((x) => {
-      const u = random.uniform();
-      return (u < 0.5 ? -1 : 1) * (0.25 + 1.5 * Math.abs(u - 0.5)) * span * Math.max(Math.abs(x), 1);
-    }),
-  );
+  const direction = randomLine(origin, span, random);
   const t: number[] = [0];
   const values: Float64Array[] = [f0];
   try {
@@ -235,6 +233,8 @@ export function fitNoise(evaluate: EvaluateAt, buffers: readonly Float64Array[],
   const sigma = new Float64Array(m);
   const scale = new Float64Array(m);
   for (const row of values) for (let i = 0; i < m; i++) scale[i] = Math.max(scale[i], Math.abs(row[i]));
+  const flat = new Uint8Array(m);
+  for (let i = 0; i < m; i++) flat[i] = values.every((row) => row[i] === f0[i]) ? 1 : 0;
   const r = new Float64Array(t.length);
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < t.length; p++) r[p] = values[p][i] - f0[i];
@@ -247,5 +247,5 @@ export function fitNoise(evaluate: EvaluateAt, buffers: readonly Float64Array[],
     for (const v of r) rss += v * v;
     sigma[i] = Math.sqrt(rss / (t.length - basis.length));
   }
-  return { sigma, inform: new Uint8Array(m).fill(1), evaluations: points, scale };
+  return { sigma, inform: new Uint8Array(m).fill(1), evaluations: points, scale, flat };
 }

@@ -8,3 +8,4 @@ export * from './random.js';
 export * from './richardson.js';
 export * from './step.js';
 export * from './taylor.js';
+export * from './staircase.js';
