@@ -27,7 +27,7 @@ function isBareTensorLike(value: unknown): boolean {
   );
 }
 
-/** Reads the per-input tensors out of a derivative's result (a bare tensor is allowed for one input). */
+/** Reads the per-input tensors out of a derivative's result, each a fresh copy (a bare tensor is allowed for one input). */
 export function perInput(what: string, result: DerivativeResult, wrt: readonly string[]): Record<string, Tensor> {
   if (wrt.length === 1 && isBareTensorLike(result)) return { [wrt[0]]: asTensor(what, result) };
   if (typeof result !== 'object' || result === null || isBareTensorLike(result)) {
@@ -69,6 +69,8 @@ export interface AnalyticOracle {
   readonly column?: (b: number, j: number) => Float64Array;
   /** The full Jacobians ([outSize, inSize] per input), when the form hands them over whole (jacobian, gradient). */
   readonly full?: Float64Array[];
+  /** The largest |entry| over the full Jacobians (with `full` only). */
+  readonly largestEntry?: () => number;
   /** Derivative calls made so far. */
   readonly calls: number;
 }
@@ -84,13 +86,22 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
   if (kind === 'jacobian' || kind === 'gradient') {
     const full = kind === 'jacobian' ? wholeJacobian(spec, inputs, wrt, outShape, name) : wholeGradient(spec, inputs, wrt, outShape, name);
     calls = 1;
+    // Each input's Jacobian in compressed rows when most of it is 0 (an elementwise function's diagonal), read once
+    // at the first product.
+    let sparse: (SparseRows | undefined)[] | undefined;
     return {
       kind,
       full,
       calls,
+      largestEntry: () => full.reduce((m, J, b) => Math.max(m, largestMagnitude(sparse?.[b]?.values ?? J)), 0),
       jvp: (w) => {
+        sparse ??= full.map((J, b) => sparseRows(J, outSize, sizes[b]));
         const out = new Float64Array(outSize);
-        for (let b = 0; b < full.length; b++) addProduct(out, full[b], w[b]);
+        for (let b = 0; b < full.length; b++) {
+          const S = sparse[b];
+          if (S) addSparseProduct(out, S, w[b]);
+          else addProduct(out, full[b], w[b]);
+        }
         return out;
       },
       vjp: (u) =>
@@ -123,7 +134,7 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
         return wrt.map((w) => {
           expectInputShape(`${name} for "${w}"`, res[w], inputs[w].shape);
           assertFinite(`${name} for "${w}"`, res[w]);
-          return Float64Array.from(res[w].data);
+          return res[w].data;
         });
       },
     };
@@ -143,7 +154,7 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
         throw new ShapeMismatch(`${name} returned shape ${formatShape(out.shape)}, expected f's output shape ${formatShape(outShape)}`, ['shape-mismatch']);
       }
       assertFinite(name, out);
-      return Float64Array.from(out.data);
+      return out.data;
     },
     column: (b: number, j: number): Float64Array => {
       const w = sizes.map((n) => new Float64Array(n));
@@ -152,6 +163,55 @@ export function analyticOracle(spec: CheckSpec, inputs: NamedTensors, wrt: reado
     },
   };
   return oracle;
+}
+
+/** A matrix's nonzero entries by row: row i holds values[start[i] … start[i + 1] − 1] at columns cols[…]. */
+interface SparseRows {
+  start: Int32Array;
+  cols: Int32Array;
+  values: Float64Array;
+}
+
+/** A row-major rows×cols matrix in compressed rows when at most a quarter of its entries are nonzero, else undefined. */
+function sparseRows(J: Float64Array, rows: number, cols: number): SparseRows | undefined {
+  const limit = (rows * cols) >> 2;
+  const start = new Int32Array(rows + 1);
+  const colIndex = new Int32Array(limit);
+  const values = new Float64Array(limit);
+  let at = 0;
+  for (let i = 0; i < rows; i++) {
+    start[i] = at;
+    const row = i * cols;
+    for (let j = 0; j < cols; j++) {
+      const v = J[row + j];
+      if (v === 0) continue;
+      if (at === limit) return undefined;
+      colIndex[at] = j;
+      values[at++] = v;
+    }
+  }
+  start[rows] = at;
+  return { start, cols: colIndex.subarray(0, at), values: values.subarray(0, at) };
+}
+
+/** The largest |v| over an array (0 when it is empty). */
+function largestMagnitude(v: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < v.length; k++) {
+    const a = Math.abs(v[k]);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
+/** out += S·w for a matrix in compressed rows. */
+function addSparseProduct(out: Float64Array, S: SparseRows, w: Float64Array): void {
+  const { start, cols, values } = S;
+  for (let i = 0; i < out.length; i++) {
+    let s = 0;
+    for (let k = start[i]; k < start[i + 1]; k++) s += values[k] * w[cols[k]];
+    out[i] += s;
+  }
 }
 
 /** out += J·w for a row-major J of out.length rows. */
@@ -184,7 +244,8 @@ function wholeJacobian(spec: CheckSpec, inputs: NamedTensors, wrt: readonly stri
       );
     }
     assertFinite(`${label} for "${name}"`, t);
-    return Float64Array.from(t.data);
+    // asTensor made t.data a fresh array: it is the check's own already.
+    return t.data;
   });
 }
 
@@ -194,7 +255,7 @@ function wholeGradient(spec: CheckSpec, inputs: NamedTensors, wrt: readonly stri
   return wrt.map((name) => {
     expectInputShape(`${label} for "${name}"`, res[name], inputs[name].shape);
     assertFinite(`${label} for "${name}"`, res[name]);
-    return Float64Array.from(res[name].data);
+    return res[name].data;
   });
 }
 

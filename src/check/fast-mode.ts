@@ -64,16 +64,6 @@ function combinedError(u: Float64Array, e: ArrayLike<number>): number {
   return Math.min(l1, 4 * Math.sqrt(l2));
 }
 
-/** The largest |v| over an array (0 when it is empty). */
-function largestMagnitude(v: Float64Array): number {
-  let m = 0;
-  for (let k = 0; k < v.length; k++) {
-    const a = Math.abs(v[k]);
-    if (a > m) m = a;
-  }
-  return m;
-}
-
 /** The smallest max(|x_j|, 1) over a buffer (Infinity when it is empty). */
 function smallestScale(x: Float64Array): number {
   let m = Infinity;
@@ -548,8 +538,8 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // largest analytic entry where the form hands over the whole Jacobian; else the largest entry of a few analytic
   // columns (jvp) or rows (vjp), and the Hölder bounds |(Jd)_i| / ‖d‖₁ and |(uᵀJ)_j| / ‖u‖₁ of the probes.
   let scale = 0;
-  if (oracle.full) {
-    for (const J of oracle.full) scale = Math.max(scale, largestMagnitude(J));
+  if (oracle.largestEntry) {
+    scale = oracle.largestEntry();
   } else if (oracle.jvp) {
     for (const p of done) {
       const l1 = p.direction.reduce((s, d) => s + d.reduce((t, y) => t + Math.abs(y), 0), 0);
