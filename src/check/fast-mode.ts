@@ -365,25 +365,17 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
     return undefined;
   };
-  let kinked = 0;
-  let unconfirmedKinks = 0;
-  for (const p of failing) {
+  /** The ladder along a probe's direction (8 evaluations), over the rows that fail or look like a kink. */
+  const ladderAlong = (p: Probe): ReturnType<typeof refineAlong> => {
     const rows = [...p.dd.value.keys()].filter((i) => (oracle.jvp ? p.dd.kinkSuspect[i] === 1 || !(Math.abs(p.analytic[i] - p.numeric[i]) <= p.tolerance[i]) : p.u![i] !== 0));
     const r = refineAlong(() => ctx.evaluateGuarded(), ctx.buffers, p.direction, p.t, f0, rows, sigma, ctx.acceptedNoise(), { precision });
     ctx.checkMutation(`${ctx.labels.f} (during finite differences)`);
+    return r;
+  };
+  /** Takes the ladder's estimates as a smooth probe's numeric side where they win (see refinementWins), and re-judges it. */
+  const takeLadder = (p: Probe, r: ReturnType<typeof refineAlong>): void => {
     const value = Float64Array.from(p.dd.value);
     const error = Float64Array.from(p.dd.error);
-    const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
-    const at = kinkedRows.length > 0 ? (kinkAt ?? locateKink(p, kinkedRows, 0, total)) : undefined;
-    // A kink located, or one the search ran out of ladders before it could rule out (as before the search).
-    if (at || (kinkedRows.length > 0 && kinkSearchExhausted)) {
-      kinkAt ??= at;
-      p.kink = true;
-      kinked++;
-      continue;
-    }
-    if (kinkedRows.length > 0) unconfirmedKinks++;
-    // No kink, or none that an input entry shows on its own: the ladder's estimates stand as smooth ones.
     for (const e of r.entries) {
       if (refinementWins(e, value[e.row], error[e.row])) {
         value[e.row] = e.value;
@@ -400,6 +392,23 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     }
     p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
     p.worst = worstExcess(p);
+  };
+  let kinked = 0;
+  let unconfirmedKinks = 0;
+  for (const p of failing) {
+    const r = ladderAlong(p);
+    const kinkedRows = r.entries.filter((e) => e.kink).map((e) => e.row);
+    const at = kinkedRows.length > 0 ? (kinkAt ?? locateKink(p, kinkedRows, 0, total)) : undefined;
+    // A kink located, or one the search ran out of ladders before it could rule out (as before the search).
+    if (at || (kinkedRows.length > 0 && kinkSearchExhausted)) {
+      kinkAt ??= at;
+      p.kink = true;
+      kinked++;
+      continue;
+    }
+    if (kinkedRows.length > 0) unconfirmedKinks++;
+    // No kink, or none that an input entry shows on its own: the ladder's estimates stand as smooth ones.
+    takeLadder(p, r);
   }
   const smooth = failing.filter((p) => !p.kink && p.worst > 1);
   if (smooth.length === 0) {
@@ -511,11 +520,42 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     verdict.message = `probe ${done.indexOf(probe) + 1} disagreed, but no entry does and the Taylor test along it clears the analytic derivative`;
     return verdict;
   }
+  const which = oracle.jvp ? 'J·v' : 'uᵀJ·v';
+  const k = probe.analytic.findIndex((a, i) => !(Math.abs(a - probe.numeric[i]) <= probe.tolerance[i]));
+  // J·v is linear in v: the sum over the two halves of the probe's coordinates measures it too, each half moving f
+  // less far along its line. An error in the derivative shows in the sum as in the whole (by that linearity); a
+  // disagreement the sum does not show came from f along the whole line, a kink its stencil crossed that the
+  // halves' stencils (and every single entry's) stay clear of, not from the derivative.
+  if (total >= 2) {
+    const mid = Math.ceil(total / 2);
+    // Each half as the probe itself was taken: its stencil, then the ladder where it fails (a half whose ladder sees a
+    // kink settles nothing).
+    const halves = [restricted(0, mid), restricted(mid, total)].map((d) => {
+      const h = compare(d, probe.t, probe.u, probe.g);
+      if (h.worst <= 1) return h;
+      const r = ladderAlong(h);
+      if (r.entries.some((e) => e.kink)) return undefined;
+      takeLadder(h, r);
+      return h;
+    });
+    syncCalls();
+    const [lower, upper] = halves;
+    const sum = probe.analytic.map((_, i) => (lower && upper ? lower.numeric[i] + upper.numeric[i] : NaN));
+    const agrees = lower && upper && probe.analytic.every((a, i) => Math.abs(a - sum[i]) <= entryTolerance(tol, a, sum[i], lower.error[i] + upper.error[i]));
+    if (agrees) {
+      verdict.fast!.localizationEvaluations = ctx.evaluations - probeEvaluations;
+      verdict.evaluations = ctx.evaluations;
+      verdict.derivativeCalls = ctx.derivativeCalls;
+      verdict.notice =
+        `probe ${done.indexOf(probe) + 1} disagreed (${which} ${probe.analytic[k].toPrecision(6)} analytically, ${probe.numeric[k].toPrecision(6)} by finite differences), ` +
+        `but the sum over the two halves of its direction agrees (${sum[k].toPrecision(6)}): a difference that is not linear in the direction comes from f along that line ` +
+        `(a kink its stencil crossed that no single entry's reaches), not from the derivative`;
+      return verdict;
+    }
+  }
   verdict.status = 'fail';
   // The entries visited all passed: listing one as the worst would point at the wrong place.
   verdict.entries = [];
-  const which = oracle.jvp ? 'J·v' : 'uᵀJ·v';
-  const k = probe.analytic.findIndex((a, i) => !(Math.abs(a - probe.numeric[i]) <= probe.tolerance[i]));
   verdict.maxAbsError = Math.abs(probe.analytic[k] - probe.numeric[k]);
   verdict.maxRelError = relativeError(probe.analytic[k], probe.numeric[k]);
   // Enough digits to show the two values apart, and the difference against the probe's tolerance.
