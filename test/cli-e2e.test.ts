@@ -1,7 +1,7 @@
 // End to end: the gradproof command run as a child process (node bin/gradproof.mjs, as after npm install)
 // on the spec modules in fixtures/, one process per module; asserts exit codes and per-spec JSON statuses.
 import { exec } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -158,6 +158,11 @@ describe('gradproof merge (sharded runs joined into one report)', () => {
     expect(statuses(m)).toEqual(statuses(w));
     expect(m.summary).toEqual(w.summary);
     expect(readFileSync(join(reportDir, 'merged', 'gradproof.md'), 'utf8')).toContain('sin of square, chain rule forgotten');
+    // One shard alone (the other's CI job crashed) is not a whole run: one line, exit 2, no report written.
+    const alone = await gradproof(['merge', join(dirs[0], 'gradproof.json'), '--format', 'json', '--report-dir', join(reportDir, 'alone')]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toBe('gradproof: shard 2/2 is missing (got 1/2): a merged report would leave its checks out\n');
+    expect(existsSync(join(reportDir, 'alone'))).toBe(false);
   });
 
   test('a missing report is a one-line usage error', async () => {

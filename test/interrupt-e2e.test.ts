@@ -41,4 +41,13 @@ test('SIGINT after the first check finished: exit 130 and an incomplete report o
   expect(report.summary.checks).toBe(report.checks.length);
   expect(report.checks.map((c) => c.status)).toEqual(report.checks.map(() => 'pass'));
   expect(readFileSync(join(dir, 'gradproof.md'), 'utf8')).toContain('incomplete: the run was stopped early');
+  // Merged, the interrupted report says why the merge ends as the interrupted run did.
+  const merged = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const m = spawn(process.execPath, ['bin/gradproof.mjs', 'merge', join(dir, 'gradproof.json'), '--format', 'json', '--report-dir', join(dir, 'merged')], { cwd: root, env });
+    let err = '';
+    m.stderr.on('data', (chunk: Buffer) => (err += String(chunk)));
+    m.on('close', (c) => resolve({ code: c, stderr: err }));
+  });
+  expect(merged.code).toBe(130);
+  expect(merged.stderr).toBe(`gradproof: ${join(dir, 'gradproof.json')} comes from an interrupted run: the merged report is incomplete (exit code 130, as the interrupted run's)\n`);
 });

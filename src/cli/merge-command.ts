@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, type ReportFormat } from '../report/index.js';
+import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, type Report, type ReportFormat } from '../report/index.js';
 import { ExitCode } from './exit-code.js';
 import type { CliIo } from './progress.js';
 import { paintFor } from './run-command.js';
@@ -14,7 +14,7 @@ export interface MergeFlags {
 
 /** Joins the JSON reports of sharded runs, writes the merged reports, and resolves to the exit code. */
 export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo): Promise<number> {
-  const reports = [];
+  const reports: Report[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -46,6 +46,10 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   else if (flags.format.includes('console')) {
     io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
   }
-  if (report.incomplete) return ExitCode.Interrupted;
+  if (report.incomplete) {
+    const cut = files.filter((_, i) => reports[i].incomplete);
+    io.stderr.write(`gradproof: ${cut.join(', ')} ${cut.length > 1 ? 'come from interrupted runs' : 'comes from an interrupted run'}: the merged report is incomplete (exit code 130, as the interrupted run's)\n`);
+    return ExitCode.Interrupted;
+  }
   return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
 }

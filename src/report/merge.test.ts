@@ -43,6 +43,15 @@ describe('mergeReports', () => {
     expect(() => mergeReports([a, a], ['x.json', 'y.json'])).toThrow('gradproof: check "a" is in both x.json and y.json: merge each shard once');
   });
 
+  test('refuses shards that do not make up a whole run: one missing, or shards of different splits', () => {
+    const of = (name: string, spec: string) => ({ ...shard('2026-01-01T00:00:00.000Z', 10, [check(name, 'pass')]), config: { shard: spec } });
+    expect(() => mergeReports([of('a', '1/2')], ['s1.json'])).toThrow('gradproof: shard 2/2 is missing (got 1/2): a merged report would leave its checks out');
+    expect(() => mergeReports([of('a', '1/4'), of('c', '3/4')], ['s1.json', 's3.json'])).toThrow('gradproof: shards 2/4, 4/4 are missing (got 1/4, 3/4)');
+    expect(() => mergeReports([of('a', '1/2'), of('b', '2/3')], ['x.json', 'y.json'])).toThrow('the reports come from different splits (x.json: shard 1/2, y.json: shard 2/3)');
+    // Every shard of a run, in any order; unsharded reports alongside are joined as given.
+    expect(mergeReports([of('b', '2/2'), of('a', '1/2'), shard('2026-01-01T00:00:00.000Z', 10, [check('z', 'pass')])]).summary.checks).toBe(3);
+  });
+
   test('refuses what is not a schemaVersion 1 report', () => {
     expect(() => asReport({ schemaVersion: 2, checks: [] }, 'r.json')).toThrow('gradproof: r.json is not a gradproof JSON report (schemaVersion 1)');
     expect(() => asReport([], 'r.json')).toThrow(/not a gradproof JSON report/);

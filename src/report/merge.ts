@@ -28,6 +28,7 @@ export function mergeReports(reports: readonly Report[], sources: readonly strin
       seen.set(c.name, i);
     }
   });
+  checkShards(reports, sources);
   const start = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
   const end = Math.max(...reports.map((r) => Date.parse(r.startedAt) + r.durationMs));
   const checks = reports.flatMap((r) => r.checks);
@@ -42,4 +43,31 @@ export function mergeReports(reports: readonly Report[], sources: readonly strin
   };
   if (reports.some((r) => r.incomplete)) merged.incomplete = true;
   return merged;
+}
+
+/** The shard "i/n" a report's run was given (its config.shard), or undefined for an unsharded run. */
+function shardOfReport(r: Report): { index: number; count: number } | undefined {
+  const m = typeof r.config.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(r.config.shard) : null;
+  return m ? { index: Number(m[1]), count: Number(m[2]) } : undefined;
+}
+
+/**
+ * Refuses shards that do not make up a whole run: a shard missing (a CI job that crashed before it wrote its
+ * report), or shards of different splits. Unsharded reports (separate runs of separate modules) are joined as given.
+ */
+function checkShards(reports: readonly Report[], sources: readonly string[]): void {
+  const sharded = reports.map((r, i) => ({ shard: shardOfReport(r), source: sources[i] ?? `report ${i + 1}` })).filter((s) => s.shard !== undefined);
+  if (sharded.length === 0) return;
+  const counts = new Set(sharded.map((s) => s.shard!.count));
+  if (counts.size > 1) {
+    throw new MergeError(`gradproof: the reports come from different splits (${sharded.map((s) => `${s.source}: shard ${s.shard!.index}/${s.shard!.count}`).join(', ')}): merge the shards of one run`);
+  }
+  const count = sharded[0].shard!.count;
+  const have = new Set(sharded.map((s) => s.shard!.index));
+  const missing = Array.from({ length: count }, (_, k) => k + 1).filter((i) => !have.has(i));
+  if (missing.length > 0) {
+    throw new MergeError(
+      `gradproof: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (got ${[...have].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}): a merged report would leave ${missing.length > 1 ? 'their' : 'its'} checks out`,
+    );
+  }
 }
