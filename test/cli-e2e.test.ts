@@ -77,6 +77,13 @@ describe('gradproof check on wrong derivatives (exit 1)', () => {
     expect(statuses(report)).toEqual({ 'softplus sum': 'pass', 'sin of square, chain rule forgotten': 'fail', 'log-sum-exp': 'pass' });
   });
 
+  test('always-at-kink.ts: a check whose every input sits at a kink compared nothing, and is not a pass (exit 1)', async () => {
+    const { run, report } = await check('always-at-kink.ts');
+    expect(run.code).toBe(1);
+    expect(statuses(report)).toEqual({ 'abs sum, only at its kink': 'nondifferentiable' });
+    expect(report.checks[0].message).toMatch(/^\d+ of \d+ inputs sat at a kink; too few smooth inputs to check, so the derivative was never compared/);
+  });
+
   test('throws.mjs: a derivative that throws is an error, with a one-line message', async () => {
     const { run, report } = await check('throws.mjs');
     expect(run.code).toBe(1);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, type Report, type ReportFormat } from '../report/index.js';
-import { ExitCode } from './exit-code.js';
+import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { CliIo } from './progress.js';
 import { paintFor } from './run-command.js';
 import { UsageError } from './usage-error.js';
@@ -51,5 +51,5 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     io.stderr.write(`gradproof: ${cut.join(', ')} ${cut.length > 1 ? 'come from interrupted runs' : 'comes from an interrupted run'}: the merged report is incomplete (exit code 130, as the interrupted run's)\n`);
     return ExitCode.Interrupted;
   }
-  return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
+  return exitCodeOf(report.summary);
 }

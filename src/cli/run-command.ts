@@ -4,7 +4,7 @@ import { runChecksInWorkers } from '../api/run-pool.js';
 import type { StartedWorkers } from '../api/worker-pool.js';
 import type { CheckResult } from '../property/index.js';
 import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
-import { ExitCode } from './exit-code.js';
+import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { RunFlags, Shard } from './options.js';
 import { createProgress, isRichStream, type CliIo } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -104,5 +104,5 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
   }
   if (incomplete) return ExitCode.Interrupted;
-  return report.summary.failed + report.summary.errors > 0 ? ExitCode.Discrepancy : ExitCode.Pass;
+  return exitCodeOf(report.summary);
 }

@@ -111,7 +111,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
       ...base,
       status: skipped > 0 ? 'nondifferentiable' : 'error',
       hints: [],
-      message: skipped > 0 ? `${skipped} of ${checked} inputs sat at a kink; too few smooth inputs to check` : 'the run was interrupted',
+      message: skipped > 0 ? `${skipped} of ${checked} inputs sat at a kink; too few smooth inputs to check, so the derivative was never compared (give inputs away from the kink)` : 'the run was interrupted',
       durationMs: performance.now() - started,
     };
   }

@@ -1,5 +1,5 @@
 import type { CheckResult, JsonTensor } from '../property/types.js';
-import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatNumber, formatPair, hintText, replayCommand, shapeText, weakSensitivityNote, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatNumber, formatPair, hintText, replayCommand, shapeText, shownMaxRelError, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** Colours applied at the edge; the identity when output is plain. */
@@ -19,7 +19,7 @@ const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
 /** A summary table: one row per check with runs, status, max relative error, sensitivity and evaluations. */
 export function formatSummaryTable(report: Report, paint: Paint = plain): string {
   const header = ['check', 'runs', 'status', 'max rel err', 'sensitivity', 'evals'];
-  const rows = report.checks.map((c) => [c.name, String(c.runs), c.status, fmt(c.counterexample?.maxRelError ?? c.maxRelError), fmt(c.sensitivity), String(c.evaluations)]);
+  const rows = report.checks.map((c) => [c.name, String(c.runs), c.status, fmt(shownMaxRelError(c)), fmt(c.sensitivity), String(c.evaluations)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const colour = (status: string, text: string) => (status === 'pass' ? paint.pass(text) : status === 'fail' || status === 'error' ? paint.fail(text) : paint.warn(text));

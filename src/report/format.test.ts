@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { CheckResult } from '../property/types.js';
-import { entryLabel, formatNumber, formatPair, headline, indexLabel, replayCommand, shellQuote, unflatten, worstWrongEntries } from './format.js';
+import { entryLabel, formatNumber, formatPair, headline, indexLabel, replayCommand, shellQuote, shownMaxRelError, unflatten, worstWrongEntries } from './format.js';
 
 const failing = (over: Partial<CheckResult> = {}): CheckResult => ({
   name: 'example-1/linear-map',
@@ -94,4 +94,18 @@ test('the headline counts failures and errors apart', () => {
   expect(headline(sum(4, 1))).toBe('4 of 7 checks failed, 1 error');
   expect(headline(sum(0, 2))).toBe('2 errors in 7 checks');
   expect(headline(sum(0, 0, 1))).toBe('All 7 checks passed (1 nondifferentiable)');
+});
+
+describe('the max rel err of a summary row', () => {
+  test('none for a check that compared nothing, also when read back from JSON (NaN stored as null)', () => {
+    expect(shownMaxRelError(failing({ status: 'error', maxRelError: 3.1e-10 }))).toBeUndefined();
+    expect(shownMaxRelError(failing({ status: 'nondifferentiable', maxRelError: 0 }))).toBeUndefined();
+    const fromJson = JSON.parse(JSON.stringify(failing({ counterexample: { maxRelError: NaN } as CheckResult['counterexample'] }))) as CheckResult;
+    expect(shownMaxRelError(fromJson)).toBeUndefined();
+  });
+
+  test("the counterexample's for a failing check, the passing inputs' for a pass", () => {
+    expect(shownMaxRelError(failing({ maxRelError: 1e-12, counterexample: { maxRelError: 0.5 } as CheckResult['counterexample'] }))).toBe(0.5);
+    expect(shownMaxRelError(failing({ status: 'pass', maxRelError: 2e-9 }))).toBe(2e-9);
+  });
 });

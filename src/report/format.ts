@@ -42,6 +42,17 @@ export function formatError(x: number | null | undefined): string {
   return x === 0 ? '0' : x.toExponential(1);
 }
 
+/**
+ * The max rel err a summary row shows: the counterexample's for a failing check, the passing inputs' for a pass,
+ * none for a check that compared nothing (an error, or every input at a kink). A JSON report stores NaN as null,
+ * so a merged report reads the same as the run it came from.
+ */
+export function shownMaxRelError(c: Pick<CheckResult, 'status' | 'maxRelError' | 'counterexample'>): number | undefined {
+  if (c.status === 'error' || c.status === 'nondifferentiable') return undefined;
+  const v = c.counterexample ? c.counterexample.maxRelError : c.maxRelError;
+  return v === null || v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
 /** Row-major multi-index of a flat index into a tensor of the given shape. */
 export function unflatten(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);

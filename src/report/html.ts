@@ -14,6 +14,7 @@ import {
   indexLabel,
   replayCommand,
   shapeText,
+  shownMaxRelError,
   weakSensitivityNote,
   worstWrongEntries,
 } from './format.js';
@@ -368,7 +369,7 @@ function checkSection(report: Report, check: CheckResult, index: number, o: Requ
 function summaryTable(report: Report): string {
   const rows = report.checks
     .map((c, i) => {
-      const rel = c.counterexample?.maxRelError ?? c.maxRelError;
+      const rel = shownMaxRelError(c);
       // A passing check has no section of its own: how it was checked, if not the usual way, shows under its name.
       const weak = weakSensitivityNote(c);
       const note = [c.status === 'pass' && c.notice ? c.notice : undefined, weak].filter((n): n is string => n !== undefined).map((n) => `<div class="notice dim">${esc(n)}</div>`).join('');

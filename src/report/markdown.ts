@@ -1,6 +1,6 @@
 import type { CheckResult, Counterexample, JsonJacobianPair } from '../property/types.js';
 import { escapeMarkdown as md, markdownFence } from './escape.js';
-import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, weakSensitivityNote, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, shownMaxRelError, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** How the Markdown report is laid out. */
@@ -119,7 +119,7 @@ export function formatMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push(`${s.passed} passed · ${s.failed} failed · ${s.nondifferentiable} nondifferentiable · ${s.errors} errors — gradproof ${report.tool.version}${report.incomplete ? ' · **incomplete: the run was stopped early**' : ''}`, '');
   out.push('| | check | runs | max rel err | sensitivity | evals |', '|---|:---|---:|---:|---:|---:|');
   for (const c of report.checks) {
-    out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(c.counterexample?.maxRelError ?? c.maxRelError)} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);
+    out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(shownMaxRelError(c))} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);
   }
   out.push('');
   const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `- Note on ${md(c.name)}: ${md(c.notice!)}`);
