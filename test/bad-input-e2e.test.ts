@@ -24,6 +24,8 @@ describe('bad modules, specs and options: exit 2, one line, no stack trace', () 
     ['an invalid --timeout', ['check', 'fixtures/several.ts', '--timeout', 'soon'], /^error: option '--timeout <seconds>' argument 'soon' is invalid\. --timeout must be a positive number, got "soon"$/],
     ['an invalid --workers', ['check', 'fixtures/several.ts', '--workers', '0'], /^error: option '--workers <n>' argument '0' is invalid\. --workers must be a positive whole number, got "0"$/],
     ['an unknown option', ['check', 'fixtures/several.ts', '--rnus', '3'], /^error: unknown option '--rnus'/],
+    ['a --path that is not a replay path', ['check', 'fixtures/several.ts', '--seed', '1', '--path', 'abc'], /^error: option '--path <path>' argument 'abc' is invalid\. --path must be whole numbers joined by colons/],
+    ['a report directory under a file', ['check', 'fixtures/several.ts', '--report-dir', 'README.md/sub'], /^gradproof: cannot write reports to README\.md\/sub: a file stands where a directory is needed$/],
   ];
   for (const [what, args, message] of cases) {
     test(what, async () => {

@@ -1,7 +1,7 @@
 // End to end: the gradproof command run as a child process (node bin/gradproof.mjs, as after npm install)
 // on the spec modules in fixtures/, one process per module; asserts exit codes and per-spec JSON statuses.
 import { exec } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -176,6 +176,21 @@ describe('gradproof merge (sharded runs joined into one report)', () => {
     const run = await gradproof(['merge', 'no/such/report.json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('gradproof: cannot read no/such/report.json: no such file\n');
+  });
+});
+
+describe('--filter', () => {
+  test('a whole name selects that check alone, as a replay line needs; a part of names selects every check it is in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gradproof-filter-'));
+    const module = join(dir, 'two.mjs');
+    const spec = (name: string) => `{ name: '${name}', dims: { n: [1, 3] }, inputs: { x: ['n'] }, f: ({ x }) => x.data.reduce((s, v) => s + v * v, 0), gradient: ({ x }) => Array.from(x.data, (v) => 2 * v) }`;
+    writeFileSync(module, `export default [${spec('dense')}, ${spec('dense v2')}];\n`);
+    const names = async (filter: string) => {
+      const run = await gradproof(['check', module, '--filter', filter, '--runs', '3', '--seed', '1', '--json', '--report-dir', join(dir, 'r')]);
+      return (JSON.parse(run.stdout) as Report).checks.map((c) => c.name).sort();
+    };
+    expect(await names('dense')).toEqual(['dense']);
+    expect(await names('dens')).toEqual(['dense', 'dense v2']);
   });
 });
 

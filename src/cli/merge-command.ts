@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, type Report, type ReportFormat } from '../report/index.js';
+import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, prepareReportDir, reportDirFailure, ReportDirError, type Report, type ReportFormat } from '../report/index.js';
 import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { CliIo } from './progress.js';
 import { paintFor } from './run-command.js';
@@ -37,14 +37,26 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
   let report;
   try {
     report = mergeReports(reports, files);
+    await prepareReportDir(flags.reportDir, flags.format);
   } catch (e) {
-    if (e instanceof MergeError) throw new UsageError(e.message);
+    if (e instanceof MergeError || e instanceof ReportDirError) throw new UsageError(e.message);
     throw e;
   }
-  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  // A disk that fills up during the run: the console report still shows what was found.
+  let written: string[] = [];
+  let writeFailure: string | undefined;
+  try {
+    written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  } catch (e) {
+    writeFailure = reportDirFailure(flags.reportDir, e);
+  }
   if (flags.json) io.stdout.write(formatJson(report));
   else if (flags.format.includes('console')) {
     io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
+  }
+  if (writeFailure) {
+    io.stderr.write(`${writeFailure}\n`);
+    return ExitCode.Usage;
   }
   if (report.incomplete) {
     const cut = files.filter((_, i) => reports[i].incomplete);

@@ -81,6 +81,12 @@ export function parseSeed(v: string): number {
   return n;
 }
 
+/** Parses a fast-check replay path: whole numbers joined by colons, as a report's replay line prints it. */
+export function parsePath(v: string): string {
+  if (!/^\d+(:\d+)*$/.test(v.trim())) throw new InvalidArgumentError(`--path must be whole numbers joined by colons, as a replay line prints it (e.g. 0:1:0), got "${v}"`);
+  return v.trim();
+}
+
 /** Parses "i/n" (1 ≤ i ≤ n). */
 export function parseShard(v: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
@@ -104,7 +110,7 @@ export function addRunOptions(cmd: Command): Command {
   return cmd
     .option('--runs <n>', 'random inputs per check', positiveInt('--runs'), 100)
     .option('--seed <n>', 'fast-check seed, to replay a run (default: random, printed in the report)', parseSeed)
-    .option('--path <path>', 'fast-check path of a counterexample, to replay it with --seed (default: none)')
+    .option('--path <path>', 'fast-check path of a counterexample, to replay it with --seed (default: none)', parsePath)
     .addOption(new Option('--mode <mode>', 'full compares every Jacobian entry; fast compares directional probes').choices(['full', 'fast']).default('full'))
     .option('--probes <n>', 'fast mode: random directional probes per input (each costs 2 evaluations when it agrees)', positiveInt('--probes'), DEFAULT_PROBES)
     .option('--miss-probability <p>', 'fast mode: state the error size the probes miss with this probability', openUnit('--miss-probability'), DEFAULT_MISS_PROBABILITY)
@@ -112,7 +118,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--atol <x>', "absolute tolerance (default: the spec's, else 0)", nonNegative('--atol'))
     .option('--rtol <x>', "relative tolerance (default: the spec's, else 1e-7; 1e-4 with --float32)", nonNegative('--rtol'))
     .option('--float32', 'check as if f computes in float32 (steps, noise floor, default tolerances)', false)
-    .option('--filter <text>', 'only checks whose name contains this text (default: every check)')
+    .option('--filter <text>', 'only checks whose name contains this text; a whole name selects that check alone (default: every check)')
     .option('--shard <i/n>', 'run only shard i of n (checks split by index, i = 1..n) (default: 1/1)', parseShard)
     .option('--report-dir <dir>', 'where report files are written', 'reports')
     .addOption(

@@ -3,7 +3,7 @@ import { AVAILABLE_MODES, randomSeed, type PreparedCheck } from '../api/run-chec
 import { runChecksInWorkers } from '../api/run-pool.js';
 import type { StartedWorkers } from '../api/worker-pool.js';
 import type { CheckResult } from '../property/index.js';
-import { buildReport, formatConsoleReport, formatJson, plain, writeReports, type Paint } from '../report/index.js';
+import { buildReport, formatConsoleReport, formatJson, plain, prepareReportDir, ReportDirError, reportDirFailure, writeReports, type Paint } from '../report/index.js';
 import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { RunFlags, Shard } from './options.js';
 import { createProgress, isRichStream, type CliIo } from './progress.js';
@@ -33,11 +33,20 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     throw new UsageError(`gradproof: --mode ${flags.mode} is not available in this build yet (available: ${AVAILABLE_MODES.join(', ')})`);
   }
   if (flags.path !== undefined && flags.seed === undefined) throw new UsageError('gradproof: --path replays a counterexample only together with its --seed');
-  const filtered = flags.filter === undefined ? all : all.filter((c) => c.spec.name.includes(flags.filter!));
+  // A whole name (as a replay line gives it) selects that check alone, though other names contain it.
+  const exact = all.filter((c) => c.spec.name === flags.filter);
+  const filtered = flags.filter === undefined ? all : exact.length > 0 ? exact : all.filter((c) => c.spec.name.includes(flags.filter!));
   if (filtered.length === 0) {
     throw new UsageError(`gradproof: --filter ${JSON.stringify(flags.filter)} matches none of the ${all.length} checks`);
   }
   const checks = shardOf(filtered, flags.shard);
+  // Before the run spends its time: a report directory that cannot be written is a usage error.
+  try {
+    await prepareReportDir(flags.reportDir, flags.format);
+  } catch (e) {
+    if (e instanceof ReportDirError) throw new UsageError(e.message);
+    throw e;
+  }
   if (checks.length === 0) io.stderr.write(`gradproof: shard ${flags.shard!.index}/${flags.shard!.count} holds none of the ${filtered.length} checks\n`);
 
   const startedAt = new Date();
@@ -94,7 +103,14 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     timeout: flags.timeout,
   };
   const report = buildReport(results, { startedAt, version, config, incomplete });
-  const written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  // A disk that fills up during the run: the console report still shows what was found.
+  let written: string[] = [];
+  let writeFailure: string | undefined;
+  try {
+    written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  } catch (e) {
+    writeFailure = reportDirFailure(flags.reportDir, e);
+  }
   if (incomplete) {
     io.stderr.write(`gradproof: interrupted: the report holds the ${results.length} of ${checks.length} checks that finished\n`);
   }
@@ -102,6 +118,10 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   if (flags.json) io.stdout.write(formatJson(report));
   else if (flags.format.includes('console')) {
     io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
+  }
+  if (writeFailure) {
+    io.stderr.write(`${writeFailure}\n`);
+    return ExitCode.Usage;
   }
   if (incomplete) return ExitCode.Interrupted;
   return exitCodeOf(report.summary);

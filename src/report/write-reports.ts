@@ -1,3 +1,4 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatConsoleReport, plain, type Paint } from './console.js';
 import { formatHtml } from './html.js';
@@ -70,4 +71,49 @@ export async function writeReports(report: Report, options: WriteReportsOptions 
     written.push(path);
   }
   return written;
+}
+
+/** Why a report directory cannot be written, in words (from a Node.js file-system error code). */
+function reasonOf(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'a file stands where a directory is needed';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return (e as Error).message ?? String(e);
+  }
+}
+
+/** The one-line message for report files that could not be written to `dir`. */
+export function reportDirFailure(dir: string, e: unknown): string {
+  return `gradproof: cannot write reports to ${dir}: ${reasonOf(e)}`;
+}
+
+/** A report directory that cannot be written (one line, meant for the user). */
+export class ReportDirError extends Error {
+  override name = 'ReportDirError';
+}
+
+/**
+ * Makes sure report files can be written to `dir` (creating it), before a run spends its time: throws a
+ * ReportDirError saying why not. Does nothing when only the console format is asked for.
+ */
+export async function prepareReportDir(dir: string, formats: readonly ReportFormat[] = REPORT_FORMATS): Promise<void> {
+  if (formats.every((f) => f === 'console')) return;
+  const probe = join(dir, `.gradproof-probe.${process.pid}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (e) {
+    throw new ReportDirError(reportDirFailure(dir, e));
+  }
 }
