@@ -118,6 +118,17 @@ describe('gradproof usage errors (exit 2, one line, no stack trace)', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^\s+at /m);
   });
+
+  test("--debug shows the stack of a checked function's own exception, down to where gradproof called it", async () => {
+    const args = ['check', 'fixtures/bad/f-throws.mjs', '--seed', '1', '--runs', '5', '--format', 'console,json', '--report-dir', join(reportDir, 'debug')];
+    const plainRun = await gradproof(args);
+    expect(plainRun.stdout).not.toMatch(/^\s+at /m);
+    const run = await gradproof([...args, '--debug']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^\s+Error: f is broken\n\s+at Object\.f \(file:\/\/.*fixtures\/bad\/f-throws\.mjs:7:11\)\n {2}replay:/m);
+    const report = JSON.parse(readFileSync(join(reportDir, 'debug', 'gradproof.json'), 'utf8')) as Report;
+    expect(report.checks.find((c) => c.status === 'error')?.stack).toMatch(/^Error: f is broken\n\s+at Object\.f /);
+  });
 });
 
 describe('gradproof check across modules', () => {

@@ -44,7 +44,11 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
       v.diagnoses = e.hints.map((hint) => ({ hint, detail: e.message }));
       return v;
     }
-    if (e instanceof UserCodeError) return emptyVerdict('error', e.message, counters);
+    if (e instanceof UserCodeError) {
+      const v = emptyVerdict('error', e.message, counters);
+      if (e.userStack) v.stack = e.userStack;
+      return v;
+    }
     throw e;
   }
 }

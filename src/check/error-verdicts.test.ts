@@ -20,6 +20,17 @@ describe('error verdicts, in full and in fast mode', () => {
       expect(v.message).toMatch(/^f is nondeterministic: two calls at the same input differ by 3\.00e-12 at output index 0$/);
     });
 
+    test(`${mode}: f throwing a plain object is an error that shows the object`, () => {
+      const v = run({
+        ...square,
+        f: () => {
+          throw { code: 42, why: 'no convergence' };
+        },
+      });
+      expect(v.status).toBe('error');
+      expect(v.message).toBe('f threw: {"code":42,"why":"no convergence"}');
+    });
+
     test(`${mode}: f mutating an input is an error naming the input`, () => {
       const v = run({ ...square, f: ({ x }) => ((x.data[1] = 7), vec(x.data.map((v) => v * v))) });
       expect(v.status).toBe('error');

@@ -155,6 +155,8 @@ export interface Verdict {
   status: Status;
   /** Something the user should know about how the check was run (e.g. a switch to fast mode). */
   notice?: string;
+  /** The stack of the user's exception behind an `error` verdict, when it threw one. */
+  stack?: string;
   /** One line for an error or a shape mismatch. */
   message?: string;
   /** Diagnosis hints for a failure (see src/diagnose). */

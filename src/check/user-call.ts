@@ -4,6 +4,13 @@ import { describeValue, formatShape, isTensor, toTensor, type Tensor, type Tenso
 /** A problem with the user's function or derivative that ends a check with an `error` verdict. */
 export class UserCodeError extends Error {
   override name = 'UserCodeError';
+  constructor(
+    message: string,
+    /** The stack of the user's own exception behind it, when there was one (shown with --debug). */
+    readonly userStack?: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A derivative of the wrong shape: ends a check with a `fail` verdict and shape hints. */
@@ -33,6 +40,28 @@ export function firstFrame(error: unknown): string {
   return (path.startsWith(cwd) ? path.slice(cwd.length) : path) + file[2];
 }
 
+// gradproof's own source (or build) directory: frames in it are the harness calling the user's code.
+const OWN_DIR = decodeURIComponent(new URL('..', import.meta.url).pathname);
+
+/** A user's stack trace down to where gradproof called it, tsx's module query strings removed. */
+export function userStack(stack: string): string {
+  const lines = stack.split('\n');
+  const own = lines.findIndex((l) => /^\s+at /.test(l) && l.includes(OWN_DIR));
+  return (own > 0 ? lines.slice(0, own) : lines).map((l) => l.replace(/\?tsx-namespace=[^:)]*/, '')).join('\n');
+}
+
+/** A thrown value that is not an Error, in words: its JSON when it has one (cut at 80 characters). */
+function thrownObject(value: object): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  if (json === undefined || json === '{}') return describeValue(value);
+  return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+}
+
 /** Calls user code, turning a throw into a UserCodeError that names what was called. */
 export function callUser<T>(what: string, fn: () => T): T {
   let result: T;
@@ -40,9 +69,9 @@ export function callUser<T>(what: string, fn: () => T): T {
     result = fn();
   } catch (error) {
     if (error instanceof UserCodeError || error instanceof ShapeMismatch) throw error;
-    const msg = error instanceof Error ? error.message : String(error);
+    const msg = error instanceof Error ? error.message : typeof error === 'object' && error !== null ? thrownObject(error) : String(error);
     const frame = firstFrame(error);
-    throw new UserCodeError(`${what} threw: ${msg.split('\n')[0]}${frame ? ` (at ${frame})` : ''}`);
+    throw new UserCodeError(`${what} threw: ${msg.split('\n')[0]}${frame ? ` (at ${frame})` : ''}`, error instanceof Error && typeof error.stack === 'string' ? userStack(error.stack) : undefined);
   }
   if (result instanceof Promise) {
     throw new UserCodeError(`${what} returned a Promise; gradproof checks synchronous functions`);

@@ -75,6 +75,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
         maxJacobianEntries: flags.maxJacobianEntries,
         probes: flags.probes,
         missProbability: flags.missProbability,
+        debug: flags.debug,
       },
       { ...progress, signal: interrupt.signal },
       { workers: flags.workers, timeoutSeconds: flags.timeout, started },

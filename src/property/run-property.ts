@@ -130,6 +130,7 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
     durationMs: performance.now() - started,
   };
   if (v.message) result.message = v.message;
+  if (v.stack && options.debug) result.stack = v.stack;
   if (v.notice ?? notice) result.notice = v.notice ?? notice;
   return result;
 }

@@ -65,6 +65,8 @@ export interface CheckResult {
   /** Number of shrinks fast-check performed to reach the counterexample. */
   shrinks?: number;
   message?: string;
+  /** The stack of the user's exception behind an `error` (kept with RunOptions.debug, printed by --debug). */
+  stack?: string;
 }
 
 /** How a property run goes. */
@@ -77,4 +79,6 @@ export interface RunOptions {
   path?: string;
   /** Largest Jacobian (entries) whose full matrices a report keeps. @defaultValue 40000 */
   maxReportedEntries?: number;
+  /** Keep the stack of a user's exception behind an `error` in the result (CheckResult.stack). @defaultValue false */
+  debug?: boolean;
 }

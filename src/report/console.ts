@@ -88,6 +88,8 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
   }
   for (const d of diagnosesOf(check)) out.push(`  ${paint.warn('hint:')} ${hintText(d)}`);
   if (check.notice) out.push(`  ${paint.dim('note:')} ${check.notice}`);
+  // Kept only with --debug: the user's own exception, frame by frame.
+  if (check.stack) out.push(...check.stack.split('\n').map((l) => `    ${paint.dim(l.trim())}`));
   const replay = replayCommand(check, config);
   if (replay) out.push(`  ${paint.dim('replay:')} ${replay}`);
   return out.join('\n');
