@@ -138,6 +138,15 @@ describe('diagnose', () => {
     expect(v.diagnoses[0].detail).toContain('(1, 1)');
   });
 
+  test("a scalar f's wrong entries are named by the input's own index: [7] in a vector, [0, 1] in a matrix", () => {
+    const sumSq: CheckSpec = { name: 'sum of squares', inputs: none, f: ({ x }) => scalar(x.data.reduce((s, v) => s + v * v, 0)), gradient: ({ x }) => tensor([8], Array.from(x.data, (v, j) => (j === 7 ? 3 * v : 2 * v))) };
+    const xs = tensor([8], [0.5, -1, 1.5, 2, -0.3, 0.8, 1.1, -0.9]);
+    expect(checkOnce(sumSq, { x: xs }).diagnoses[0].detail).toMatch(/the rest agree: \[7\]$/);
+    const M = tensor([2, 3], [0.5, -1, 1.5, 2, -0.3, 0.8]);
+    const frob: CheckSpec = { name: 'squared norm', inputs: none, f: ({ M }) => scalar(M.data.reduce((s, v) => s + v * v, 0)), gradient: ({ M }) => tensor([2, 3], Array.from(M.data, (v, j) => (j === 1 ? 3 * v : 2 * v))) };
+    expect(checkOnce(frob, { M }).diagnoses[0].detail).toMatch(/the rest agree: \[0, 1\]$/);
+  });
+
   test('flags a Jacobian of the transposed shape with shape-mismatch and transposed', () => {
     const W23 = tensor([2, 3], [1, -2, 0.5, 3, 0.25, -1]);
     const v = run(linear(transpose), { W: W23, x });
@@ -169,9 +178,21 @@ describe('diagnose', () => {
     expect(diagnose([pair(-1, 1.0000013, 1e-9)])).toEqual([]);
   });
 
-  test('formats simple factors as fractions', () => {
+  test('formats simple factors as fractions, and a factor near 1 by its distance from 1', () => {
     expect(formatFactor(0.5)).toBe('1/2');
     expect(formatFactor(-1 / 3)).toBe('-1/3');
     expect(formatFactor(2)).toBe('2');
+    expect(formatFactor(1 + 3.5e-6)).toBe('(1 + 3.5e-6)');
+    expect(formatFactor(1 - 2e-4)).toBe('(1 − 2.0e-4)');
+  });
+
+  test('a symmetric Jacobian scaled by a hair is scaled, not transposed (it fits its transpose as well as itself)', () => {
+    // z = S x with S symmetric; the analytic side is (1 + 3e-6)·S against rtol = 2e-6: every entry fails, but within
+    // twice its tolerance (the slack of a hypothesis), where S fits itself and its transpose alike.
+    const S = tensor([3, 3], [2, 0.5, -1, 0.5, 3, 0.25, -1, 0.25, 1.5]);
+    const v = checkOnce(linear(() => scale(S, 1 + 3e-6)), { W: S, x }, { tolerance: { atol: 0, rtol: 2e-6 } });
+    expect(v.status).toBe('fail');
+    expect(v.hints).toEqual(['scaled']);
+    expect(v.diagnoses[0].detail).toBe('the derivative for x is off by a constant factor: analytic = (1 + 3.0e-6) × numeric');
   });
 });
