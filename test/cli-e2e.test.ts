@@ -113,6 +113,16 @@ describe('gradproof usage errors (exit 2, one line, no stack trace)', () => {
     });
   }
 
+  test('no command at all: the help on stderr, exit 2 (--help alone: on stdout, exit 0)', async () => {
+    const bare = await gradproof([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/^Usage: gradproof /);
+    const help = await gradproof(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/130 interrupted/);
+  });
+
   test('--debug adds the stack trace', async () => {
     const run = await gradproof(['check', 'fixtures/load-error.mjs', '--debug']);
     expect(run.code).toBe(2);
@@ -174,6 +184,7 @@ describe('gradproof merge (sharded runs joined into one report)', () => {
     const w = JSON.parse(readFileSync(join(reportDir, 'whole', 'gradproof.json'), 'utf8')) as Report;
     const statuses = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.name, c.status]));
     expect(statuses(m)).toEqual(statuses(w));
+    expect(m.checks.map((c) => c.name)).toEqual(w.checks.map((c) => c.name));
     expect(m.summary).toEqual(w.summary);
     expect(readFileSync(join(reportDir, 'merged', 'gradproof.md'), 'utf8')).toContain('sin of square, chain rule forgotten');
     // One shard alone (the other's CI job crashed) is not a whole run: one line, exit 2, no report written.

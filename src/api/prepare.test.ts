@@ -32,6 +32,12 @@ describe('prepareModules', () => {
     expect(checks).toHaveLength(1);
     expect(errors.map((e) => e.message)).toEqual(['gradproof: spec "twin" in b.mjs: its name is already used by a spec in a.mjs; names must be unique']);
   });
+
+  test('loads a file named twice (overlapping globs, ./ or not) once', async () => {
+    const { checks, errors } = await prepareModules(['several.ts', './several.ts', 'several.ts'], fixtures);
+    expect(errors).toEqual([]);
+    expect(checks.map((c) => c.spec.name)).toEqual(['softplus sum', 'sin of square, chain rule forgotten', 'log-sum-exp']);
+  });
 });
 
 describe('loadCheck', () => {

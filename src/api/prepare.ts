@@ -18,8 +18,12 @@ export async function prepareModules(paths: readonly string[], cwd: string = pro
   const checks: PreparedCheck[] = [];
   const errors: SpecError[] = [];
   const byName = new Map<string, string>();
+  // The same file named twice (overlapping globs, ./a.ts and a.ts) is loaded once.
+  const loaded = new Set<string>();
   for (const path of paths) {
     const mod = await loadSpecModule(path, cwd);
+    if (loaded.has(mod.file)) continue;
+    loaded.add(mod.file);
     for (const found of mod.specs) {
       const label = `${found.exportPath} export`;
       try {

@@ -217,5 +217,8 @@ export interface CheckOptions {
 /** Fast mode's random probes per input when CheckOptions.probes (or --probes) is not given. */
 export const DEFAULT_PROBES = 4;
 
+/** Largest full Jacobian (entries) a full check builds whole; a larger one is streamed (a vjp: fast mode). */
+export const DEFAULT_MAX_JACOBIAN_ENTRIES = 1e7;
+
 /** The miss probability fast mode states its sensitivity at when none is given. */
 export const DEFAULT_MISS_PROBABILITY = 1e-3;

@@ -72,8 +72,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .showSuggestionAfterError()
     .addHelpText(
       'after',
-      '\nExit codes: 0 every check passed, 1 a discrepancy (or an error in a checked function) was found,\n' +
-        '2 bad usage, a module that cannot be loaded, or an invalid spec.',
+      '\nExit codes: 0 every check passed; 1 a discrepancy (or an error in a checked function) was found, or a\n' +
+        'check compared no input (every input at a kink); 2 bad usage, a module that cannot be loaded, an invalid\n' +
+        'spec, or a report directory that cannot be written; 130 interrupted (Ctrl-C: the report of the finished checks).',
     );
   addRunOptions(
     program
@@ -129,7 +130,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     const err = e as { code?: string; message?: string };
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Pass;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.Pass;
+    // No command at all: the help goes to stderr, as for any other usage error.
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) return ExitCode.Usage;
     if (e instanceof UsageError || e instanceof ModuleLoadError || e instanceof SpecError) return usageFailure(e, debug, io);
     const error = e instanceof Error ? e : new Error(String(e));

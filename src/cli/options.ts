@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Mode } from '../api/run-checks.js';
-import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES } from '../check/types.js';
+import { DEFAULT_MAX_JACOBIAN_ENTRIES, DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES } from '../check/types.js';
 import { parseFormats as parseReportFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 
 /** Which part of a deterministic split of the checks to run: shard `index` (1-based) of `count`. */
@@ -114,7 +114,7 @@ export function addRunOptions(cmd: Command): Command {
     .addOption(new Option('--mode <mode>', 'full compares every Jacobian entry; fast compares directional probes').choices(['full', 'fast']).default('full'))
     .option('--probes <n>', 'fast mode: random directional probes per input (each costs 2 evaluations when it agrees)', positiveInt('--probes'), DEFAULT_PROBES)
     .option('--miss-probability <p>', 'fast mode: state the error size the probes miss with this probability', openUnit('--miss-probability'), DEFAULT_MISS_PROBABILITY)
-    .option('--max-jacobian-entries <n>', 'a larger full Jacobian is streamed column by column (a vjp spec: fast mode), with a notice', positiveInt('--max-jacobian-entries'), 1e7)
+    .option('--max-jacobian-entries <n>', 'a larger full Jacobian is streamed column by column (a vjp spec: fast mode), with a notice', positiveInt('--max-jacobian-entries'), DEFAULT_MAX_JACOBIAN_ENTRIES)
     .option('--atol <x>', "absolute tolerance (default: the spec's, else 0)", nonNegative('--atol'))
     .option('--rtol <x>', "relative tolerance (default: the spec's, else 1e-7; 1e-4 with --float32)", nonNegative('--rtol'))
     .option('--float32', 'check as if f computes in float32 (steps, noise floor, default tolerances)', false)

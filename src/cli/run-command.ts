@@ -96,6 +96,7 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     // Recorded on every run: a full run's vjp checks over the Jacobian budget are checked in fast mode too.
     probes: flags.probes,
     missProbability: flags.missProbability,
+    maxJacobianEntries: flags.maxJacobianEntries,
     precision: precision ?? null,
     atol: flags.atol ?? null,
     rtol: flags.rtol ?? null,

@@ -76,6 +76,9 @@ describe('replay command', () => {
     expect(replayCommand(failing(), { command: 'catalog', mode: 'full' })).not.toContain('--mode');
     // A full run's vjp check over the Jacobian budget is checked in fast mode: its probes replay too.
     expect(replayCommand(failing(), { command: 'catalog', mode: 'full', probes: 16 })).toMatch(/--path 2:0:1 --probes 16$/);
+    // And the Jacobian budget that sent it there.
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'full', maxJacobianEntries: 4 })).toMatch(/--path 2:0:1 --max-jacobian-entries 4$/);
+    expect(replayCommand(failing(), { command: 'catalog', mode: 'full', maxJacobianEntries: 1e7 })).not.toContain('--max-jacobian-entries');
   });
 
   test('a passing check has nothing to replay', () => {
@@ -93,7 +96,9 @@ test('the headline counts failures and errors apart', () => {
   const sum = (failed: number, errors: number, nondifferentiable = 0) => ({ checks: 7, passed: 7 - failed - errors - nondifferentiable, failed, errors, nondifferentiable });
   expect(headline(sum(4, 1))).toBe('4 of 7 checks failed, 1 error');
   expect(headline(sum(0, 2))).toBe('2 errors in 7 checks');
-  expect(headline(sum(0, 0, 1))).toBe('All 7 checks passed (1 nondifferentiable)');
+  expect(headline(sum(0, 0, 1))).toBe('1 never compared (every input at a kink) in 7 checks');
+  expect(headline(sum(2, 0, 1))).toBe('2 of 7 checks failed, 1 never compared (every input at a kink)');
+  expect(headline(sum(0, 0))).toBe('All 7 checks passed');
 });
 
 describe('the max rel err of a summary row', () => {

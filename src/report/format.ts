@@ -1,4 +1,4 @@
-import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type Diagnosis, type EntryComparison } from '../check/types.js';
+import { DEFAULT_MAX_JACOBIAN_ENTRIES, DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type Diagnosis, type EntryComparison } from '../check/types.js';
 import type { CheckResult, Counterexample } from '../property/types.js';
 import type { Report } from './model.js';
 
@@ -147,6 +147,8 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   // (Also in full mode: a vjp check over the Jacobian budget is checked in fast mode.)
   if (typeof config.probes === 'number' && config.probes !== DEFAULT_PROBES) words.push('--probes', String(config.probes));
   if (typeof config.missProbability === 'number' && config.missProbability !== DEFAULT_MISS_PROBABILITY) words.push('--miss-probability', String(config.missProbability));
+  // The Jacobian budget decides whether a check is streamed, or (a vjp) checked in fast mode.
+  if (typeof config.maxJacobianEntries === 'number' && config.maxJacobianEntries !== DEFAULT_MAX_JACOBIAN_ENTRIES) words.push('--max-jacobian-entries', String(config.maxJacobianEntries));
   return words.join(' ');
 }
 
@@ -190,9 +192,11 @@ export function failureSummary(check: CheckResult, withHints = true): string {
 /** The outcome of a run in a few words, e.g. `4 of 7 checks failed, 1 error` or `All 7 checks passed`. */
 export function headline(summary: Report['summary']): string {
   const s = summary;
-  if (s.failed + s.errors === 0) return `${s.checks === 1 ? 'The check' : `All ${s.checks} checks`} passed${s.nondifferentiable > 0 ? ` (${s.nondifferentiable} nondifferentiable)` : ''}`;
+  if (s.failed + s.errors + s.nondifferentiable === 0) return `${s.checks === 1 ? 'The check' : `All ${s.checks} checks`} passed`;
   const parts: string[] = [];
   if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
   if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}${s.failed === 0 ? ` in ${s.checks} checks` : ''}`);
+  // A check whose every input sat at a kink compared nothing: not a pass (the run exits 1).
+  if (s.nondifferentiable > 0) parts.push(`${s.nondifferentiable} never compared (every input at a kink)${s.failed + s.errors === 0 ? ` in ${s.checks} checks` : ''}`);
   return parts.join(', ');
 }

@@ -48,6 +48,9 @@ describe('mergeReports', () => {
     expect(() => mergeReports([of('a', '1/2')], ['s1.json'])).toThrow('gradproof: shard 2/2 is missing (got 1/2): a merged report would leave its checks out');
     expect(() => mergeReports([of('a', '1/4'), of('c', '3/4')], ['s1.json', 's3.json'])).toThrow('gradproof: shards 2/4, 4/4 are missing (got 1/4, 3/4)');
     expect(() => mergeReports([of('a', '1/2'), of('b', '2/3')], ['x.json', 'y.json'])).toThrow('the reports come from different splits (x.json: shard 1/2, y.json: shard 2/3)');
+    // A whole split comes out in the order of the run it was split from (shard i holds every n-th check from the i-th).
+    const split = (spec: string, names: string[]) => ({ ...shard('2026-01-01T00:00:00.000Z', 10, names.map((n) => check(n, 'pass'))), config: { shard: spec } });
+    expect(mergeReports([split('2/2', ['b', 'd']), split('1/2', ['a', 'c', 'e'])]).checks.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
     // Every shard of a run, in any order; unsharded reports alongside are joined as given.
     expect(mergeReports([of('b', '2/2'), of('a', '1/2'), shard('2026-01-01T00:00:00.000Z', 10, [check('z', 'pass')])]).summary.checks).toBe(3);
   });

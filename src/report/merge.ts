@@ -31,7 +31,7 @@ export function mergeReports(reports: readonly Report[], sources: readonly strin
   checkShards(reports, sources);
   const start = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
   const end = Math.max(...reports.map((r) => Date.parse(r.startedAt) + r.durationMs));
-  const checks = reports.flatMap((r) => r.checks);
+  const checks = runOrder(reports) ?? reports.flatMap((r) => r.checks);
   const merged: Report = {
     schemaVersion: 1,
     tool: reports[0].tool,
@@ -70,4 +70,24 @@ function checkShards(reports: readonly Report[], sources: readonly string[]): vo
       `gradproof: shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (got ${[...have].sort((a, b) => a - b).map((i) => `${i}/${count}`).join(', ')}): a merged report would leave ${missing.length > 1 ? 'their' : 'its'} checks out`,
     );
   }
+}
+
+/**
+ * The checks of a whole split in the order of the run they were split from: shard i holds the checks k with
+ * k mod n = i − 1, in order, so the run's order interleaves them. Undefined when the reports are not one whole
+ * split (unsharded reports are joined in the order given).
+ */
+function runOrder(reports: readonly Report[]): Report['checks'] | undefined {
+  const shards = reports.map(shardOfReport);
+  if (shards.some((s) => s === undefined)) return undefined;
+  const n = shards[0]!.count;
+  const byIndex = new Map(shards.map((s, i) => [s!.index, reports[i].checks]));
+  const total = reports.reduce((t, r) => t + r.checks.length, 0);
+  const out: Report['checks'] = [];
+  for (let k = 0; k < total; k++) {
+    const c = byIndex.get((k % n) + 1)?.[Math.floor(k / n)];
+    if (!c) return undefined;
+    out.push(c);
+  }
+  return out;
 }
