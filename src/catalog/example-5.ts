@@ -97,7 +97,10 @@ export function example5(options: CatalogOptions = {}): CatalogEntry[] {
     head({ min: -3, max: 3, awayFrom: [0], margin: 1e-3 }, 3, square).map(({ v, ...rest }) => ({ z: v, ...rest }));
   const logits20 = { min: -20, max: 20 };
   const logitInputs: fc.Arbitrary<LogitInputs> = sizedTensors({ k: [1, max] }, { r: { shape: ['k'], values: logits20 }, y: { shape: ['k'], oneHot: true } });
-  const softmaxInputs: fc.Arbitrary<SoftmaxInputs> = sizedTensors({ k: [1, max] }, { r: { shape: ['k'], values: logits20 } });
+  // The softmax Jacobian's logits stay within ±8: at ±20 a softmax saturates until its largest Jacobian entry is
+  // near 1e-17, which no float64 finite difference resolves (the check passed, stating a sensitivity of 18–483
+  // at such inputs). The cross-entropy keeps ±20: its gradient ŷ − y stays of order 1 however saturated ŷ is.
+  const softmaxInputs: fc.Arbitrary<SoftmaxInputs> = sizedTensors({ k: [1, max] }, { r: { shape: ['k'], values: { min: -8, max: 8 } } });
   const probabilityInputs: fc.Arbitrary<ProbabilityInputs> = sizedTensors({ k: [1, max] }, { yhat: { shape: ['k'], values: { min: 0.01, max: 1 } }, y: { shape: ['k'], oneHot: true } });
   const backboneInputs = (squareHead = false): fc.Arbitrary<BackboneInputs> => networkInputs({ maxDim: max, squareHead }).map(({ y: _y, ...rest }) => rest);
 
