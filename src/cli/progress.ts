@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { PreparedCheck, RunHooks } from '../api/run-checks.js';
 import type { CheckResult } from '../property/index.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration, printable } from '../report/format.js';
 
 /** Where the command writes. */
 export interface CliIo {
@@ -21,7 +21,7 @@ export function isRichStream(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv
 /** One plain line for a finished check, e.g. "[3/12] fail  dense layer  (100 runs, 0.4 s)". */
 export function progressLine(result: CheckResult, index: number, total: number): string {
   const width = String(total).length;
-  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${result.name}  (${result.runs} ${result.runs === 1 ? 'run' : 'runs'}, ${formatDuration(result.durationMs)})`;
+  return `[${String(index + 1).padStart(width)}/${total}] ${result.status.padEnd(17)} ${printable(result.name)}  (${result.runs} ${result.runs === 1 ? 'run' : 'runs'}, ${formatDuration(result.durationMs)})`;
 }
 
 /** Progress hooks for a run: a bar on a TTY (stderr), plain lines otherwise; `stop` clears the bar. */
@@ -40,9 +40,9 @@ export function createProgress(io: CliIo): RunHooks & { stop: () => void } {
   return {
     onCheckStart: (check: PreparedCheck, i, total) => {
       if (!started) {
-        bar.start(total, i, { name: check.spec.name });
+        bar.start(total, i, { name: printable(check.spec.name) });
         started = true;
-      } else bar.update(i, { name: check.spec.name });
+      } else bar.update(i, { name: printable(check.spec.name) });
     },
     onCheckDone: (_result, i) => bar.update(i + 1),
     stop: () => {

@@ -1,5 +1,5 @@
 import type { CheckResult, JsonTensor } from '../property/types.js';
-import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatNumber, formatPair, hintText, replayCommand, shapeText, shownMaxRelError, weakSensitivityNote, worstWrongEntries } from './format.js';
+import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatNumber, formatPair, hintText, printable, replayCommand, shapeText, shownMaxRelError, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
 
 /** Colours applied at the edge; the identity when output is plain. */
@@ -19,7 +19,7 @@ const fmt = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ?
 /** A summary table: one row per check with runs, status, max relative error, sensitivity and evaluations. */
 export function formatSummaryTable(report: Report, paint: Paint = plain): string {
   const header = ['check', 'runs', 'status', 'max rel err', 'sensitivity', 'evals'];
-  const rows = report.checks.map((c) => [c.name, String(c.runs), c.status, fmt(shownMaxRelError(c)), fmt(c.sensitivity), String(c.evaluations)]);
+  const rows = report.checks.map((c) => [printable(c.name), String(c.runs), c.status, fmt(shownMaxRelError(c)), fmt(c.sensitivity), String(c.evaluations)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const colour = (status: string, text: string) => (status === 'pass' ? paint.pass(text) : status === 'fail' || status === 'error' ? paint.fail(text) : paint.warn(text));
@@ -69,7 +69,7 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
   const ce = check.counterexample;
   const colour = check.status === 'nondifferentiable' ? paint.warn : paint.fail;
   const out: string[] = [];
-  out.push(`${colour(paint.bold(STATUS_WORD[check.status]))} ${paint.bold(check.name)}${check.source ? paint.dim(`  (${check.source})`) : ''}`);
+  out.push(`${colour(paint.bold(STATUS_WORD[check.status]))} ${paint.bold(printable(check.name))}${check.source ? paint.dim(`  (${check.source})`) : ''}`);
   out.push(`  ${failureSummary(check, false)}`);
   if (check.message && check.status === 'fail' && ce && ce.entries.length > 0) out.push(`  ${check.message}`);
   if (ce) {
@@ -99,11 +99,11 @@ export function formatFailure(check: CheckResult, config: Report['config'] = {},
 export function formatConsoleReport(report: Report, paint: Paint = plain): string {
   const failures = report.checks.filter((c) => c.status !== 'pass').map((c) => formatFailure(c, report.config, paint));
   // How a passing check was checked, when it was not the usual way (a streamed or fast-mode Jacobian over the budget).
-  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `${paint.dim('note:')} ${c.name}: ${c.notice}`);
+  const notes = report.checks.filter((c) => c.status === 'pass' && c.notice).map((c) => `${paint.dim('note:')} ${printable(c.name)}: ${c.notice}`);
   // A pass that could not tell a wrong derivative from a right one at some input is worth saying so.
   for (const c of report.checks) {
     const weak = weakSensitivityNote(c);
-    if (weak) notes.push(`${paint.dim('note:')} ${c.name}: ${weak}`);
+    if (weak) notes.push(`${paint.dim('note:')} ${printable(c.name)}: ${weak}`);
   }
   const legend = fastModeLegend(report.config);
   if (legend) notes.push(paint.dim(legend));

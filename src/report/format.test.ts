@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { CheckResult } from '../property/types.js';
-import { entryLabel, formatNumber, formatPair, headline, indexLabel, replayCommand, shellQuote, shownMaxRelError, unflatten, worstWrongEntries } from './format.js';
+import { entryLabel, formatNumber, formatPair, headline, indexLabel, printable, replayCommand, shellQuote, shownMaxRelError, unflatten, worstWrongEntries } from './format.js';
 
 const failing = (over: Partial<CheckResult> = {}): CheckResult => ({
   name: 'example-1/linear-map',
@@ -99,6 +99,11 @@ test('the headline counts failures and errors apart', () => {
   expect(headline(sum(0, 0, 1))).toBe('1 never compared (every input at a kink) in 7 checks');
   expect(headline(sum(2, 0, 1))).toBe('2 of 7 checks failed, 1 never compared (every input at a kink)');
   expect(headline(sum(0, 0))).toBe('All 7 checks passed');
+});
+
+test('control characters in text for a terminal show as escapes', () => {
+  expect(printable('dense\u001b[2Jlayer\u0007 ok')).toBe('dense\\x1b[2Jlayer\\x07 ok');
+  expect(printable('σ(W x) ∂z/∂x')).toBe('σ(W x) ∂z/∂x');
 });
 
 describe('the max rel err of a summary row', () => {

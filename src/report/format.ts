@@ -169,6 +169,12 @@ export function fastModeLegend(config: Report['config'] = {}): string | undefine
   return `Fast mode: ${probes} random ${probes === 1 ? 'probe' : 'probes'} per input; a pass's sensitivity is the error size, relative to the largest entry, that the probes miss with probability at most ${miss} per input.`;
 }
 
+/** Text for a terminal: control characters (an ESC in a spec's name would drive the terminal) shown as \xNN escapes. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** A duration for people: "412 ms" below a second, "1.5 s" above, "-" when unknown. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return '-';

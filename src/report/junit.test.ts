@@ -36,6 +36,13 @@ describe('JUnit report', () => {
     expect(xml).not.toContain('<img');
   });
 
+  test("a module's checks are classed by its path, dotted as CI viewers split it", () => {
+    const check: CheckResult = { ...constructedReport().checks[0], source: 'specs/dense.grad.ts' };
+    const tc = parse(formatJunit(buildReport([check], { startedAt: new Date(), version: '0', config: { command: 'check' } }))).testsuites.testsuite.testcase;
+    expect(tc.classname).toBe('gradproof.specs.dense_grad_ts');
+    expect(parse(formatJunit(constructedReport())).testsuites.testsuite.testcase[0].classname).toMatch(/^gradproof\.[\w-]+$/);
+  });
+
   test('attribute escaping covers every special character', () => {
     expect(escapeXml(`<a href="x">&'\n`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#10;');
     expect(escapeXml('\uD800 lone surrogate')).toBe('\uFFFD lone surrogate');

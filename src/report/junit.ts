@@ -7,7 +7,9 @@ import type { Report } from './model.js';
 const seconds = (ms: number) => (Number.isFinite(ms) ? (ms / 1000).toFixed(3) : '0');
 
 function testcase(report: Report, check: CheckResult): string {
-  const classname = check.source ? `gradproof.${check.source}` : `gradproof.${typeof report.config.command === 'string' ? report.config.command : 'checks'}`;
+  // Dotted like a package path, as CI viewers split it (the last dot starts the class): specs/dense.grad.ts reads
+  // gradproof.specs.dense_grad_ts, not package "gradproof.specs/dense.grad", class "ts".
+  const classname = `gradproof.${check.source ? check.source.replace(/\./g, '_').replace(/[\\/]+/g, '.') : typeof report.config.command === 'string' ? report.config.command : 'checks'}`;
   const open = `    <testcase name="${attr(check.name)}" classname="${attr(classname)}" time="${seconds(check.durationMs)}"`;
   if (check.status === 'pass') return `${open}/>`;
   const message = attr(failureSummary(check));
