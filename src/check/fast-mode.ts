@@ -76,13 +76,21 @@ function smallestScale(x: Float64Array): number {
 
 /** The largest |analytic − numeric| / tolerance of a probe (Infinity for a NaN difference). */
 function worstExcess(p: Pick<Probe, 'analytic' | 'numeric' | 'tolerance'>): number {
+  const { analytic, numeric, tolerance } = p;
   let worst = 0;
-  p.analytic.forEach((a, i) => {
-    const d = Math.abs(a - p.numeric[i]);
-    const x = p.tolerance[i] > 0 ? d / p.tolerance[i] : d > 0 ? Infinity : 0;
+  for (let i = 0; i < analytic.length; i++) {
+    const d = Math.abs(analytic[i] - numeric[i]);
+    const x = tolerance[i] > 0 ? d / tolerance[i] : d > 0 ? Infinity : 0;
     worst = Math.max(worst, Number.isNaN(d) ? Infinity : x);
-  });
+  }
   return worst;
+}
+
+/** The tolerance of each compared value (see entryTolerance), in one plain loop (a probe's per-output passes add up). */
+function tolerances(tol: CheckContext['tol'], analytic: Float64Array, numeric: Float64Array, error: Float64Array): Float64Array {
+  const out = new Float64Array(analytic.length);
+  for (let i = 0; i < out.length; i++) out[i] = entryTolerance(tol, analytic[i], numeric[i], error[i]);
+  return out;
 }
 
 const dot = (a: readonly Float64Array[], b: readonly Float64Array[]): number => {
@@ -115,7 +123,11 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   // as full mode's columns are); the noise lines are measured only when a probe fails, looks like a kink, or
   // shows an output noisier than rounding (see below).
   const lazyNoise = precision.name !== 'float32' && !ctx.noiseMeasured;
-  let sigma = lazyNoise ? Float64Array.from(f0, (v) => Math.max(precision.epsilon * Math.abs(v), precision.tiny, ctx.noiseFloor)) : ctx.noise(2);
+  let sigma: Float64Array;
+  if (lazyNoise) {
+    sigma = new Float64Array(outSize);
+    for (let i = 0; i < outSize; i++) sigma[i] = Math.max(precision.epsilon * Math.abs(f0[i]), precision.tiny, ctx.noiseFloor);
+  } else sigma = ctx.noise(2).slice();
   const kinkNoise = (): Float64Array | undefined => (ctx.noiseMeasured ? ctx.acceptedNoise() : undefined);
   const base = baseStepFor(ctx);
   // Each probe is first taken on two points, at the smaller step a plain central difference wants (as full mode's
@@ -169,7 +181,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       error = Float64Array.of(combinedError(u, dd.error));
     }
     syncCalls();
-    const tolerance = analytic.map((a, i) => entryTolerance(tol, a, numeric[i], error[i]));
+    const tolerance = tolerances(tol, analytic, numeric, error);
     const worst = worstExcess({ analytic, numeric, tolerance });
     const probe: Probe = { direction, t, dd, analytic, numeric, error, tolerance, worst };
     if (u) probe.u = u;
@@ -184,11 +196,14 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   const rejudge = (p: Probe): void => {
     const { dd, fixed } = p;
     if (ctx.noiseMeasured && !fixed) rescreenKinks(dd, ctx.acceptedNoise(), precision.epsilon);
-    const error = dd.truncation.map((tr, i) => tr + dd.noiseFactor * Math.max(sigma[i], precision.epsilon * dd.scale[i]));
+    const { truncation, scale, noiseFactor } = dd;
+    const eps = precision.epsilon;
+    const error = new Float64Array(truncation.length);
+    for (let i = 0; i < error.length; i++) error[i] = truncation[i] + noiseFactor * Math.max(sigma[i], eps * scale[i]);
     dd.error = error;
-    p.error = oracle.jvp ? Float64Array.from(error) : Float64Array.of(combinedError(p.u!, error));
+    p.error = oracle.jvp ? error.slice() : Float64Array.of(combinedError(p.u!, error));
     if (fixed) for (let k = 0; k < fixed.length; k++) p.error[k] += fixed[k];
-    p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
+    p.tolerance = tolerances(tol, p.analytic, p.numeric, p.error);
     p.worst = worstExcess(p);
   };
 
@@ -207,7 +222,9 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     if (!deferCheck) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`, true);
     const m = tp.value.length;
     const noiseTerm = (NOISE_SIGMAS * Math.SQRT1_2) / t2;
-    const roundedSigma = tp.value.map((_, i) => Math.max(sigma[i], precision.epsilon * tp.scale[i]));
+    // The noise term of each value at its rounding (or measured) σ.
+    const gateTerm = new Float64Array(m);
+    for (let i = 0; i < m; i++) gateTerm[i] = noiseTerm * Math.max(sigma[i], precision.epsilon * tp.scale[i]);
     // The kink screen holds gaps against the noise ECnoise accepted, as the Richardson stencil's does: a kink near x
     // inflates the measured noise of its own output and would hide behind it.
     const screen = kinkNoise();
@@ -226,7 +243,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     if (oracle.jvp) {
       analytic = oracle.jvp(tp.tangent);
       numeric = tp.value;
-      gateNoise = roundedSigma.map((v) => noiseTerm * v);
+      gateNoise = gateTerm;
     } else {
       u = gaussianVector(ctx.random, outSize);
       g = oracle.vjp!(u);
@@ -234,7 +251,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       let n = 0;
       for (let i = 0; i < outSize; i++) n += u[i] * tp.value[i];
       numeric = Float64Array.of(n);
-      gateNoise = Float64Array.of(combinedError(u, roundedSigma.map((v) => noiseTerm * v)));
+      gateNoise = Float64Array.of(combinedError(u, gateTerm));
     }
     syncCalls();
     const fixed = new Float64Array(analytic.length);
@@ -289,29 +306,44 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
   if (oracle.full) ctx.checkMutation(`${ctx.labels.f} (during finite differences)`, !anyStencil);
   // Probes that fail, or whose one-sided differences look like a kink, are re-examined (as full mode refines
   // entries that fail or look like a kink).
-  const suspect = (p: Probe): boolean => p.worst > 1 || p.dd.kinkSuspect.some((k, i) => k === 1 && (oracle.jvp !== undefined || p.u![i] !== 0));
+  const suspect = (p: Probe): boolean => {
+    if (p.worst > 1) return true;
+    const k = p.dd.kinkSuspect;
+    for (let i = 0; i < k.length; i++) if (k[i] === 1 && (oracle.jvp !== undefined || p.u![i] !== 0)) return true;
+    return false;
+  };
+  /** σ raised to `floor` where it is larger (σ is this check's own array here). */
+  const raiseSigma = (floor: ArrayLike<number>): void => {
+    for (let i = 0; i < outSize; i++) if (floor[i] > sigma[i]) sigma[i] = floor[i];
+  };
   if (lazyNoise) {
     // σ of each output from the probes' fourth differences (their mean square), as full mode pools its columns'.
-    // (Probes decided on two points have no fourth difference.)
-    const pooled = new Float64Array(outSize);
+    // (Probes decided on two points have no fourth difference: where all were, σ stays and so do the probes.)
     const stenciled = done.filter((p) => !p.fixed);
-    for (let i = 0; i < outSize && stenciled.length > 0; i++) {
-      let sum = 0;
-      for (const p of stenciled) sum += p.dd.d4sq[i];
-      pooled[i] = Math.sqrt((noiseGamma(4) * sum) / stenciled.length);
+    if (stenciled.length > 0) {
+      const pooled = new Float64Array(outSize);
+      for (let i = 0; i < outSize; i++) {
+        let sum = 0;
+        for (const p of stenciled) sum += p.dd.d4sq[i];
+        pooled[i] = Math.sqrt((noiseGamma(4) * sum) / stenciled.length);
+      }
+      raiseSigma(pooled);
+      for (const p of done) rejudge(p);
     }
-    sigma = sigma.map((v, i) => Math.max(v, pooled[i]));
-    for (const p of done) rejudge(p);
     // A failing or kinked probe, or an output noisier than 64 roundings of its values (cancellation: four probes'
     // fourth differences may see only part of it) whose error estimate is a sizable part of its tolerance: measure
     // the noise lines now, and judge the probes again against the larger σ. The stated size rests on these
     // tolerances, so a noise term that matters is measured even when every probe passes by a wide margin.
     const noisyRow = (p: Probe, i: number): boolean => sigma[i] > 64 * precision.epsilon * p.dd.scale[i] + precision.tiny;
     const matters = (p: Probe, k: number): boolean => ERROR_ESTIMATE_FACTOR * p.error[k] > 0.25 * p.tolerance[k];
-    const noisy = done.some((p) => (oracle.jvp ? p.analytic.some((_, i) => noisyRow(p, i) && matters(p, i)) : matters(p, 0) && p.dd.scale.some((_, i) => noisyRow(p, i))));
-    if (noisy || done.some(suspect)) {
-      const measured = ctx.noise(2);
-      sigma = sigma.map((v, i) => Math.max(v, measured[i]));
+    const noisyProbe = (p: Probe): boolean => {
+      for (let i = 0; i < p.dd.scale.length; i++) {
+        if (noisyRow(p, i) && (oracle.jvp ? matters(p, i) : matters(p, 0))) return true;
+      }
+      return false;
+    };
+    if (done.some(noisyProbe) || done.some(suspect)) {
+      raiseSigma(ctx.noise(2));
       for (const p of done) rejudge(p);
     }
   }
@@ -390,7 +422,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       p.numeric = Float64Array.of(value.reduce((acc, v, i) => acc + u[i] * v, 0));
       p.error = Float64Array.of(combinedError(u, error));
     }
-    p.tolerance = p.analytic.map((a, i) => entryTolerance(tol, a, p.numeric[i], p.error[i]));
+    p.tolerance = tolerances(tol, p.analytic, p.numeric, p.error);
     p.worst = worstExcess(p);
   };
   let kinked = 0;
