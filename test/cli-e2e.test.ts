@@ -81,7 +81,7 @@ describe('gradproof check on wrong derivatives (exit 1)', () => {
     const { run, report } = await check('always-at-kink.ts');
     expect(run.code).toBe(1);
     expect(statuses(report)).toEqual({ 'abs sum, only at its kink': 'nondifferentiable' });
-    expect(report.checks[0].message).toMatch(/^\d+ of \d+ inputs sat at a kink; too few smooth inputs to check, so the derivative was never compared/);
+    expect(report.checks[0].message).toMatch(/^\d+ of \d+ inputs sat at a kink, so the derivative was never compared/);
   });
 
   test('throws.mjs: a derivative that throws is an error, with a one-line message', async () => {

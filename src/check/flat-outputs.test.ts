@@ -21,7 +21,7 @@ function softmax64(r: number[]): number[] {
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);
 }
-const saturated = (mistake?: 'p not p − y'): CheckSpec => ({
+const saturated = (mistake?: 'p not p − y', offset = 0): CheckSpec => ({
   name: `saturated float32 cross-entropy${mistake ? ` [${mistake}]` : ''}`,
   inputs: none,
   precision: 'float32',
@@ -36,6 +36,7 @@ const saturated = (mistake?: 'p not p − y'): CheckSpec => ({
     const p = softmax64(logits(W.data));
     const g = new Float64Array(12);
     for (let a = 0; a < 3; a++) for (let j = 0; j < 4; j++) g[a * 4 + j] = (mistake ? p[a] : p[a] - y[a]) * x.data[j];
+    g[0] += offset;
     return tensor([3, 4], g);
   },
 });
@@ -45,6 +46,15 @@ describe('an output that rounding holds flat around x', () => {
     const r = logits(W.data);
     expect(r[0] - Math.max(r[1], r[2])).toBeGreaterThan(20);
     expect(Math.abs((saturated().f({ W }) as { data: ArrayLike<number> }).data[0])).toBe(0);
+  });
+
+  test('full: the notice states what went unchecked: an entry wrong by twice that size fails', () => {
+    const notice = checkOnce(saturated(), { W }).notice ?? '';
+    const stated = Number(/derivatives below about (\S+) /.exec(notice)?.[1]);
+    expect(stated).toBeGreaterThan(0);
+    expect(checkOnce(saturated(undefined, 2 * stated), { W }).status).toBe('fail');
+    // (and one wrong by a tenth of it is within what the rounding hides)
+    expect(checkOnce(saturated(undefined, stated / 10), { W }).status).toBe('pass');
   });
 
   for (const mode of ['full', 'fast'] as const) {

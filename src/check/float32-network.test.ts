@@ -91,3 +91,28 @@ describe('a float32 ReLU network whose probes cross a kink that no single entry 
     });
   }
 });
+
+describe('the sum over two halves never excuses an error in the derivative', () => {
+  test('a spread error on a noisy sum (every entry off by 5e-4) still fails in fast mode', () => {
+    // f = (1e8 + Σ sin xᵢ) − 1e8 over 64 inputs: smooth, with rounding noise of ulp(1e8). The gradient cos x + 5e-4
+    // is wrong in every entry by less than its own tolerance, but a probe sums the offsets. Held to the halves'
+    // summed errors (twice the probe's own tolerance), the sum let 6 of these 6 through (a reviewer's repro).
+    const n = 64;
+    let failed = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      let r = seed * 9301 + 49297;
+      const rnd = () => (r = (r * 233280 + 49297) % 2147483647) / 2147483647;
+      const x = tensor([n], Array.from({ length: n }, () => 3 * (2 * rnd() - 1)));
+      const sum: CheckSpec = {
+        name: 'noisy sum of sines',
+        inputs: fc.constant({}) as fc.Arbitrary<NamedTensors>,
+        f: ({ x }) => tensor([], [x.data.reduce((s, v) => s + Math.sin(v), 1e8) - 1e8]),
+        gradient: ({ x }) => tensor([n], Array.from(x.data, (v) => Math.cos(v) + 5e-4)),
+      };
+      const v = checkOnce(sum, { x }, { mode: 'fast' });
+      expect(v.notice ?? '').not.toMatch(/two halves/);
+      if (v.status === 'fail') failed++;
+    }
+    expect(failed).toBeGreaterThanOrEqual(4);
+  });
+});

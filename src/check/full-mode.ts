@@ -65,18 +65,20 @@ export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Flo
 
 /**
  * A notice for outputs of f that did not move within the finite-difference steps and were found to move only in
- * rounding steps further out (CheckContext.flatOutputs): their derivatives below about step/(2h) cannot be told
- * from 0. Undefined when there are none.
+ * rounding steps further out (CheckContext.flatOutputs): their derivatives below about 3.3·step/h (the tolerance
+ * of an entry that saw nothing) cannot be told from 0. Undefined when there are none.
  */
 export function flatOutputsNotice(ctx: CheckContext): string | undefined {
   const flat = [...ctx.flatOutputs];
   if (flat.length === 0) return undefined;
   const [i, { step, distance }] = flat.reduce((w, e) => (e[1].step > w[1].step ? e : w));
   const h = baseStepFor(ctx);
+  // What the tolerance of an entry that saw nothing allows: twice its error, the Richardson noise term at σ = step/√12.
+  const unresolved = (ERROR_ESTIMATE_FACTOR * NOISE_SIGMAS * RICHARDSON_NOISE * step) / (Math.sqrt(12) * h);
   const what = ctx.outSize === 1 ? ctx.labels.f : `output ${i} of ${ctx.labels.f}${flat.length > 1 ? ` (and ${flat.length - 1} more)` : ''}`;
   return (
     `${what} did not move at all within the finite-difference steps: along a random line it first moved ${Math.round(distance)}× further out, ` +
-    `by one rounding step of ${step.toExponential(2)}, so its derivatives below about ${(step / (2 * h)).toExponential(1)} (for an input entry of size 1) ` +
+    `by one rounding step of ${step.toExponential(2)}, so its derivatives below about ${unresolved.toExponential(1)} (for an input entry of size 1) ` +
     `cannot be told from 0 and were checked only to that size; compute f without the rounding (log-softmax rather than the log of a softmax, say) to check them`
   );
 }

@@ -41,12 +41,14 @@ export function firstFrame(error: unknown): string {
 }
 
 // gradproof's own source (or build) directory: frames in it are the harness calling the user's code.
-const OWN_DIR = decodeURIComponent(new URL('..', import.meta.url).pathname);
+// (Frames name ES modules by file URL, %-encoded, and others by plain path: either form counts.)
+const OWN_URL = new URL('..', import.meta.url);
+const OWN_DIRS = [decodeURIComponent(OWN_URL.pathname), OWN_URL.href];
 
 /** A user's stack trace down to where gradproof called it, tsx's module query strings removed. */
 export function userStack(stack: string): string {
   const lines = stack.split('\n');
-  const own = lines.findIndex((l) => /^\s+at /.test(l) && l.includes(OWN_DIR));
+  const own = lines.findIndex((l) => /^\s+at /.test(l) && OWN_DIRS.some((d) => l.includes(d)));
   return (own > 0 ? lines.slice(0, own) : lines).map((l) => l.replace(/\?tsx-namespace=[^:)]*/, '')).join('\n');
 }
 

@@ -2,7 +2,7 @@
 export const ExitCode = {
   /** Every check passed. */
   Pass: 0,
-  /** A discrepancy or an error verdict was found, or a check could compare no input (every one at a kink). */
+  /** A discrepancy or an error verdict was found, or a check had too few inputs away from a kink to compare. */
   Discrepancy: 1,
   /** Bad usage, a module that cannot be loaded, or an invalid spec. */
   Usage: 2,

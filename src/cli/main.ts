@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .addHelpText(
       'after',
       '\nExit codes: 0 every check passed; 1 a discrepancy (or an error in a checked function) was found, or a\n' +
-        'check compared no input (every input at a kink); 2 bad usage, a module that cannot be loaded, an invalid\n' +
+        'check had too few inputs away from a kink to compare; 2 bad usage, a module that cannot be loaded, an invalid\n' +
         'spec, or a report directory that cannot be written; 130 interrupted (Ctrl-C: the report of the finished checks).',
     );
   addRunOptions(

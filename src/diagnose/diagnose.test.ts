@@ -184,6 +184,7 @@ describe('diagnose', () => {
     expect(formatFactor(2)).toBe('2');
     expect(formatFactor(1 + 3.5e-6)).toBe('(1 + 3.5e-6)');
     expect(formatFactor(1 - 2e-4)).toBe('(1 − 2.0e-4)');
+    expect(formatFactor(-1.003)).toBe('−(1 + 3.0e-3)');
   });
 
   test('a symmetric Jacobian scaled by a hair is scaled, not transposed (it fits its transpose as well as itself)', () => {

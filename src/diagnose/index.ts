@@ -73,8 +73,11 @@ export function formatFactor(c: number): string {
     if (Math.abs(c * d - Math.round(c * d)) < 1e-6 && Math.abs(Math.round(c * d)) === 1) return `${Math.sign(c) < 0 ? '-' : ''}1/${d}`;
   }
   if (Math.abs(c - Math.round(c)) < 1e-6) return String(Math.round(c));
-  // Close to 1, three digits would read "1.00": show how far from 1 it is.
-  if (Math.abs(c - 1) < 5e-3) return `(1 ${c < 1 ? '−' : '+'} ${Math.abs(c - 1).toExponential(1)})`;
+  // Close to ±1, three digits would read "1.00": show how far from it it is.
+  if (Math.abs(Math.abs(c) - 1) < 5e-3) {
+    const a = Math.abs(c);
+    return `${c < 0 ? '−' : ''}(1 ${a < 1 ? '−' : '+'} ${Math.abs(a - 1).toExponential(1)})`;
+  }
   return c.toPrecision(3);
 }
 

@@ -61,6 +61,13 @@ describe('the rounding step of an output that does not move within the stencil',
     for (const s of walk((x) => [Math.floor(x[0] + 0.45)], [0.5])) expect(s.step[0]).toBe(0);
   });
 
+  test('a small real step of f is not a rounding step because a large input stands beside it', () => {
+    // f jumps by 0.01 where |x0 − 0.3| passes 0.1; x1 = 1000 plays no part in it (a reviewer found that the bound
+    // once scaled with the largest input, and excused the step).
+    const step = (x: Float64Array) => [Math.abs(x[0] - 0.3) > 0.1 ? 0.01 : 0];
+    for (const s of walk(step, [0.3, 1000])) expect(s.step[0]).toBe(0);
+  });
+
   test('an output that never moves within 1024 reaches, or f failing out there, gives no step', () => {
     for (const s of walk(() => [3], [0.5])) expect(s.step[0]).toBe(0);
     const failsAway = (x: Float64Array) => (Math.abs(x[0] - 0.5) > 0.01 ? undefined : [f32(f32(1 + f32(1e-6 * x[0])) - 1)]);

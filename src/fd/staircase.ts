@@ -40,7 +40,7 @@ export interface Staircase {
   evaluations: number;
 }
 
-/** A step of the output's rounding is at most this many units of roundoff of the values and inputs around it. */
+/** A step of the output's rounding is at most this many units of roundoff of its values, or of 1. */
 export const STAIRCASE_ROUNDINGS = 2 ** 8;
 
 /** Widths of the closed-in interval past the jump over which a rounded output must stay put. */
@@ -52,8 +52,9 @@ const FLAT_RUN = 8;
  * moves, closes in on the point t* where it first moves (to 2^-12 of the distance), and looks just past it. A
  * rounded output jumps there by a whole step and then stays put for a while (the smooth value underneath needs time
  * to cross the next step); an output that is flat because f truly does not depend on x near it (a dead ReLU) rises
- * continuously from its kink and keeps moving. A jump larger than STAIRCASE_ROUNDINGS roundings of the values and
- * inputs around it is not rounding (floor(x)) and is not reported. `evaluate` returns undefined where f cannot be
+ * continuously from its kink and keeps moving. A jump larger than STAIRCASE_ROUNDINGS roundings of the output's
+ * values (or of 1, the size of the intermediates such rounding comes from: −log p with p near 1) is not rounding
+ * (floor(x), a small step of f) and is not reported. `evaluate` returns undefined where f cannot be
  * evaluated (the walk stops there). The buffers are moved in place and restored.
  */
 export function staircase(
@@ -72,8 +73,6 @@ export function staircase(
   const distance = new Float64Array(m);
   const origin = buffers.map((b) => Float64Array.from(b));
   const direction = randomLine(origin, options.span, random);
-  let inputScale = 1;
-  for (const o of origin) for (const x of o) inputScale = Math.max(inputScale, Math.abs(x));
   let evaluations = 0;
   const at = (t: number): Float64Array | undefined => {
     buffers.forEach((buf, b) => {
@@ -124,7 +123,9 @@ export function staircase(
         }
       }
       const q = Math.abs(past - f0[i]);
-      const scale = Math.max(inputScale, Math.abs(past), Math.abs(f0[i]));
+      // Rounding of the output itself or of an intermediate of order 1 (a probability, a normalized value); not of
+      // the inputs, whose size says nothing about this output (a large input beside it would excuse a real step).
+      const scale = Math.max(1, Math.abs(past), Math.abs(f0[i]));
       if (flat && q > 0 && q <= STAIRCASE_ROUNDINGS * precision.epsilon * scale) {
         step[i] = q;
         distance[i] = hi;

@@ -65,11 +65,17 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   let missProbability: number | undefined;
   // The first failing input (before shrinking) is larger, so it often carries more evidence for a hint.
   let firstFailure: Diagnosis[] | undefined;
-  let notice: string | undefined;
+  const notices: string[] = [];
+  let moreNotices = 0;
   const property = fc.property(spec.inputs, (inputs) => {
     const v = checkOnce(spec, inputs, options);
     evaluations += v.evaluations;
-    notice ??= v.notice;
+    // Distinct notices are kept: a later input's (a failure excused, a flat output) must not hide behind an
+    // earlier one's (the first 3 distinct ones, and a count of the rest).
+    if (v.notice && !notices.includes(v.notice)) {
+      if (notices.length < 3) notices.push(v.notice);
+      else moreNotices++;
+    }
     checked++;
     if (v.status === 'nondifferentiable') {
       skipped++;
@@ -102,18 +108,17 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   if (!details.failed) {
     const pass: CheckResult = { ...base, status: 'pass', sensitivity, hints: [], durationMs: performance.now() - started };
     if (missProbability !== undefined) pass.missProbability = missProbability;
-    if (notice) pass.notice = notice;
+    if (notices.length > 0) pass.notice = notices.join('; ') + (moreNotices > 0 ? ` (and ${moreNotices} more at other inputs)` : '');
     return pass;
   }
   if (details.counterexample === null) {
-    // Every input was skipped (a kink everywhere), or the run was interrupted.
-    return {
-      ...base,
-      status: skipped > 0 ? 'nondifferentiable' : 'error',
-      hints: [],
-      message: skipped > 0 ? `${skipped} of ${checked} inputs sat at a kink; too few smooth inputs to check, so the derivative was never compared (give inputs away from the kink)` : 'the run was interrupted',
-      durationMs: performance.now() - started,
-    };
+    // fast-check gave up: too many inputs were skipped (at a kink) for the runs asked for, or the run was interrupted.
+    const compared = checked - skipped;
+    const why =
+      compared === 0
+        ? `${skipped} of ${checked} inputs sat at a kink, so the derivative was never compared (give inputs away from the kink)`
+        : `${skipped} of ${checked} inputs sat at a kink; the ${compared} smooth ${compared === 1 ? 'one' : 'ones'} passed, too few for the runs asked for (give inputs away from the kink)`;
+    return { ...base, status: skipped > 0 ? 'nondifferentiable' : 'error', hints: [], message: skipped > 0 ? why : 'the run was interrupted', durationMs: performance.now() - started };
   }
   const [inputs] = details.counterexample;
   const v = checkOnce(spec, inputs, options);
@@ -131,6 +136,6 @@ export function runProperty<I extends NamedTensors>(spec: CheckSpec<I>, options:
   };
   if (v.message) result.message = v.message;
   if (v.stack && options.debug) result.stack = v.stack;
-  if (v.notice ?? notice) result.notice = v.notice ?? notice;
+  if (v.notice ?? notices[0]) result.notice = v.notice ?? notices[0];
   return result;
 }

@@ -96,8 +96,8 @@ test('the headline counts failures and errors apart', () => {
   const sum = (failed: number, errors: number, nondifferentiable = 0) => ({ checks: 7, passed: 7 - failed - errors - nondifferentiable, failed, errors, nondifferentiable });
   expect(headline(sum(4, 1))).toBe('4 of 7 checks failed, 1 error');
   expect(headline(sum(0, 2))).toBe('2 errors in 7 checks');
-  expect(headline(sum(0, 0, 1))).toBe('1 never compared (every input at a kink) in 7 checks');
-  expect(headline(sum(2, 0, 1))).toBe('2 of 7 checks failed, 1 never compared (every input at a kink)');
+  expect(headline(sum(0, 0, 1))).toBe('1 with too few smooth inputs (most at a kink) in 7 checks');
+  expect(headline(sum(2, 0, 1))).toBe('2 of 7 checks failed, 1 with too few smooth inputs (most at a kink)');
   expect(headline(sum(0, 0))).toBe('All 7 checks passed');
 });
 

@@ -202,7 +202,7 @@ export function headline(summary: Report['summary']): string {
   const parts: string[] = [];
   if (s.failed > 0) parts.push(`${s.failed} of ${s.checks} checks failed`);
   if (s.errors > 0) parts.push(`${s.errors} ${s.errors === 1 ? 'error' : 'errors'}${s.failed === 0 ? ` in ${s.checks} checks` : ''}`);
-  // A check whose every input sat at a kink compared nothing: not a pass (the run exits 1).
-  if (s.nondifferentiable > 0) parts.push(`${s.nondifferentiable} never compared (every input at a kink)${s.failed + s.errors === 0 ? ` in ${s.checks} checks` : ''}`);
+  // A check with too few inputs away from a kink was not checked as asked: not a pass (the run exits 1).
+  if (s.nondifferentiable > 0) parts.push(`${s.nondifferentiable} with too few smooth inputs (most at a kink)${s.failed + s.errors === 0 ? ` in ${s.checks} checks` : ''}`);
   return parts.join(', ');
 }

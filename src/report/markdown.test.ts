@@ -21,7 +21,7 @@ describe('Markdown report', () => {
   test('starts with a summary table, one row per check, with the same number of columns throughout', () => {
     const text = formatMarkdown(constructedReport());
     const lines = text.split('\n');
-    expect(lines[0]).toBe('## ❌ gradproof: 1 of 4 checks failed, 1 error, 1 never compared (every input at a kink)');
+    expect(lines[0]).toBe('## ❌ gradproof: 1 of 4 checks failed, 1 error, 1 with too few smooth inputs (most at a kink)');
     const table = lines.filter((l) => l.startsWith('| ') && lines.indexOf(l) < lines.findIndex((x) => x.startsWith('### ')));
     expect(table).toHaveLength(1 + 4);
     expect(new Set(table.map(cells)).size).toBe(1);
