@@ -41,6 +41,8 @@ test('SIGINT after the first check finished: exit 130 and an incomplete report o
   expect(report.summary.checks).toBe(report.checks.length);
   expect(report.checks.map((c) => c.status)).toEqual(report.checks.map(() => 'pass'));
   expect(readFileSync(join(dir, 'gradproof.md'), 'utf8')).toContain('incomplete: the run was stopped early');
+  // Its headline does not read as a green run.
+  expect(readFileSync(join(dir, 'gradproof.md'), 'utf8')).toMatch(/^## ⚠️ gradproof: Stopped early: the (one check|\d checks) that finished passed$/m);
   // Merged, the interrupted report says why the merge ends as the interrupted run did.
   const merged = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const m = spawn(process.execPath, ['bin/gradproof.mjs', 'merge', join(dir, 'gradproof.json'), '--format', 'json', '--report-dir', join(dir, 'merged')], { cwd: root, env });

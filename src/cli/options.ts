@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Mode } from '../api/run-checks.js';
 import { DEFAULT_MAX_JACOBIAN_ENTRIES, DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES } from '../check/types.js';
-import { parseFormats as parseReportFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { DEFAULT_TIMEOUT_SECONDS, parseFormats as parseReportFormats, REPORT_FORMATS, type ReportFormat } from '../report/index.js';
 
 /** Which part of a deterministic split of the checks to run: shard `index` (1-based) of `count`. */
 export interface Shard {
@@ -127,7 +127,7 @@ export function addRunOptions(cmd: Command): Command {
         .default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
     )
     .option('--json', 'print the JSON report on stdout (instead of the console summary)', false)
-    .option('--timeout <seconds>', 'time limit per check; a check that exceeds it is an error', positiveNumber('--timeout'), 60)
+    .option('--timeout <seconds>', 'time limit per check; a check that exceeds it is an error', positiveNumber('--timeout'), DEFAULT_TIMEOUT_SECONDS)
     .option('--workers <n>', 'worker threads that run checks in parallel (default: the available cores)', positiveInt('--workers'))
     .option('--debug', 'print stack traces for errors', false);
 }

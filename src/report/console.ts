@@ -29,7 +29,7 @@ export function formatSummaryTable(report: Report, paint: Paint = plain): string
   });
   const s = report.summary;
   const total = `${s.checks} ${s.checks === 1 ? 'check' : 'checks'}: ${s.passed} passed, ${s.failed} failed, ${s.nondifferentiable} nondifferentiable, ${s.errors} ${s.errors === 1 ? 'error' : 'errors'}`;
-  return [paint.bold(line(header)), ...body, '', paint.bold(total)].join('\n');
+  return [paint.bold(line(header)), ...body, '', paint.bold(total + (report.incomplete ? ' (incomplete: the run was stopped early)' : ''))].join('\n');
 }
 
 /** A tensor on one line as nested brackets, the last dimension clipped to `max` values, the others to `maxOuter`. */

@@ -79,6 +79,9 @@ describe('replay command', () => {
     // And the Jacobian budget that sent it there.
     expect(replayCommand(failing(), { command: 'catalog', mode: 'full', maxJacobianEntries: 4 })).toMatch(/--path 2:0:1 --max-jacobian-entries 4$/);
     expect(replayCommand(failing(), { command: 'catalog', mode: 'full', maxJacobianEntries: 1e7 })).not.toContain('--max-jacobian-entries');
+    // A check that timed out replays under the same time limit.
+    expect(replayCommand(failing({ status: 'error' }), { command: 'catalog', timeout: 2 })).toMatch(/--timeout 2$/);
+    expect(replayCommand(failing({ status: 'error' }), { command: 'catalog', timeout: 60 })).not.toContain('--timeout');
   });
 
   test('a passing check has nothing to replay', () => {
@@ -99,6 +102,9 @@ test('the headline counts failures and errors apart', () => {
   expect(headline(sum(0, 0, 1))).toBe('1 with too few smooth inputs (most at a kink) in 7 checks');
   expect(headline(sum(2, 0, 1))).toBe('2 of 7 checks failed, 1 with too few smooth inputs (most at a kink)');
   expect(headline(sum(0, 0))).toBe('All 7 checks passed');
+  // An interrupted run's headline says so first: its passing checks say nothing of those that never ran.
+  expect(headline(sum(0, 0), true)).toBe('Stopped early: the 7 checks that finished passed');
+  expect(headline(sum(1, 0), true)).toBe('Stopped early: 1 of 7 checks failed');
 });
 
 test('control characters in text for a terminal show as escapes', () => {

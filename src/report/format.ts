@@ -147,10 +147,15 @@ export function replayCommand(check: CheckResult, config: Report['config'] = {})
   // (Also in full mode: a vjp check over the Jacobian budget is checked in fast mode.)
   if (typeof config.probes === 'number' && config.probes !== DEFAULT_PROBES) words.push('--probes', String(config.probes));
   if (typeof config.missProbability === 'number' && config.missProbability !== DEFAULT_MISS_PROBABILITY) words.push('--miss-probability', String(config.missProbability));
+  // A check that timed out replays under the same limit.
+  if (typeof config.timeout === 'number' && config.timeout !== DEFAULT_TIMEOUT_SECONDS) words.push('--timeout', String(config.timeout));
   // The Jacobian budget decides whether a check is streamed, or (a vjp) checked in fast mode.
   if (typeof config.maxJacobianEntries === 'number' && config.maxJacobianEntries !== DEFAULT_MAX_JACOBIAN_ENTRIES) words.push('--max-jacobian-entries', String(config.maxJacobianEntries));
   return words.join(' ');
 }
+
+/** The time limit per check (seconds) when --timeout is not given. */
+export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /** A passing check's sensitivity above this is called out in the reports. */
 export const WEAK_SENSITIVITY = 1e-2;
@@ -196,7 +201,17 @@ export function failureSummary(check: CheckResult, withHints = true): string {
 }
 
 /** The outcome of a run in a few words, e.g. `4 of 7 checks failed, 1 error` or `All 7 checks passed`. */
-export function headline(summary: Report['summary']): string {
+export function headline(summary: Report['summary'], incomplete = false): string {
+  // An interrupted run's checks passing says nothing of the checks that never ran.
+  if (incomplete) {
+    const s = summary;
+    if (s.failed + s.errors + s.nondifferentiable > 0) return `Stopped early: ${plainHeadline(s)}`;
+    return `Stopped early: ${s.checks === 1 ? 'the one check that finished passed' : `the ${s.checks} checks that finished passed`}`;
+  }
+  return plainHeadline(summary);
+}
+
+function plainHeadline(summary: Report['summary']): string {
   const s = summary;
   if (s.failed + s.errors + s.nondifferentiable === 0) return `${s.checks === 1 ? 'The check' : `All ${s.checks} checks`} passed`;
   const parts: string[] = [];

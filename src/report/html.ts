@@ -463,14 +463,14 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src '${SCRIPT_HASH}'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gradproof report: ${esc(headline(report.summary))}</title>
+<title>gradproof report: ${esc(headline(report.summary, report.incomplete))}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <main>
 <header>
 <h1><span class="tool">gradproof</span> report</h1>
-<span class="headline ${bad ? 'bad' : 'good'}">${esc(headline(report.summary))}</span>
+<span class="headline ${bad || report.incomplete ? 'bad' : 'good'}">${esc(headline(report.summary, report.incomplete))}</span>
 <div class="meta">${esc(`gradproof ${report.tool.version} · started ${report.startedAt} · ${formatDuration(report.durationMs)}${config ? ` · ${config}` : ''}${report.incomplete ? ' · INCOMPLETE: the run was stopped early' : ''}`)}</div>
 </header>
 <div class="counts">${counts}</div>

@@ -32,6 +32,8 @@ export function formatJunit(report: Report): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="gradproof" ${counts}>`,
     `  <testsuite name="gradproof" ${counts} timestamp="${attr(report.startedAt)}">`,
+    // An interrupted run says so where CI viewers show a suite's properties.
+    ...(report.incomplete ? ['    <properties><property name="incomplete" value="true: the run was stopped early"/></properties>'] : []),
     cases,
     '  </testsuite>',
     '</testsuites>',

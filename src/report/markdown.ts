@@ -114,9 +114,9 @@ function failureSection(report: Report, check: CheckResult, o: Required<Markdown
 export function formatMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const o: Required<MarkdownOptions> = { maxMatrix: options.maxMatrix ?? 8, maxEntries: options.maxEntries ?? 5 };
   const s = report.summary;
-  const title = `## ${s.failed + s.errors === 0 ? '✅' : '❌'} gradproof: ${headline(s)}`;
+  const title = `## ${s.failed + s.errors > 0 ? '❌' : report.incomplete || s.nondifferentiable > 0 ? '⚠️' : '✅'} gradproof: ${headline(s, report.incomplete)}`;
   const out: string[] = [title, ''];
-  out.push(`${s.passed} passed · ${s.failed} failed · ${s.nondifferentiable} nondifferentiable · ${s.errors} errors — gradproof ${report.tool.version}${report.incomplete ? ' · **incomplete: the run was stopped early**' : ''}`, '');
+  out.push(`${s.passed} passed · ${s.failed} failed · ${s.nondifferentiable} nondifferentiable · ${s.errors} ${s.errors === 1 ? 'error' : 'errors'} — gradproof ${report.tool.version}${report.incomplete ? ' · **incomplete: the run was stopped early**' : ''}`, '');
   out.push('| | check | runs | max rel err | sensitivity | evals |', '|---|:---|---:|---:|---:|---:|');
   for (const c of report.checks) {
     out.push(`| ${ICON[c.status]} | ${md(c.name)} | ${c.runs} | ${formatError(shownMaxRelError(c))} | ${formatError(c.sensitivity)} | ${c.evaluations} |`);

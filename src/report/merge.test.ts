@@ -48,6 +48,14 @@ describe('mergeReports', () => {
     expect(() => mergeReports([of('a', '1/2')], ['s1.json'])).toThrow('gradproof: shard 2/2 is missing (got 1/2): a merged report would leave its checks out');
     expect(() => mergeReports([of('a', '1/4'), of('c', '3/4')], ['s1.json', 's3.json'])).toThrow('gradproof: shards 2/4, 4/4 are missing (got 1/4, 3/4)');
     expect(() => mergeReports([of('a', '1/2'), of('b', '2/3')], ['x.json', 'y.json'])).toThrow('the reports come from different splits (x.json: shard 1/2, y.json: shard 2/3)');
+    // Different splits sharing a check name: the split is named, not the duplicate.
+    expect(() => mergeReports([of('a', '1/2'), of('a', '1/3')], ['x.json', 'y.json'])).toThrow('the reports come from different splits');
+    // Shards of the same split, of runs over other modules: refused, naming what differs (a seed may differ).
+    const run = (name: string, spec: string, modules: string[], seed: number) => ({ ...of(name, spec), config: { shard: spec, command: 'check', modules, seed } });
+    expect(() => mergeReports([run('a', '1/2', ['m/a.ts', 'm/b.ts'], 1), run('b', '2/2', ['m/a.ts'], 2)], ['s1.json', 's2.json'])).toThrow(
+      'gradproof: the shards come from different runs: modules is ["m/a.ts","m/b.ts"] in s1.json but ["m/a.ts"] in s2.json: merge the shards of one run',
+    );
+    expect(mergeReports([run('a', '1/2', ['m/a.ts'], 1), run('b', '2/2', ['m/a.ts'], 2)]).summary.checks).toBe(2);
     // A whole split comes out in the order of the run it was split from (shard i holds every n-th check from the i-th).
     const split = (spec: string, names: string[]) => ({ ...shard('2026-01-01T00:00:00.000Z', 10, names.map((n) => check(n, 'pass'))), config: { shard: spec } });
     expect(mergeReports([split('2/2', ['b', 'd']), split('1/2', ['a', 'c', 'e'])]).checks.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd', 'e']);

@@ -18,6 +18,8 @@ export function asReport(value: unknown, source: string): Report {
 /** Joins the reports of sharded runs into one: every check once, the summary recounted, the span of all runs. */
 export function mergeReports(reports: readonly Report[], sources: readonly string[] = []): Report {
   if (reports.length === 0) throw new MergeError('gradproof: merge needs at least one report');
+  // The split first: shards of different splits share check names, and would be refused as duplicates.
+  checkShards(reports, sources);
   const seen = new Map<string, number>();
   reports.forEach((r, i) => {
     for (const c of r.checks) {
@@ -28,7 +30,6 @@ export function mergeReports(reports: readonly Report[], sources: readonly strin
       seen.set(c.name, i);
     }
   });
-  checkShards(reports, sources);
   const start = Math.min(...reports.map((r) => Date.parse(r.startedAt)));
   const end = Math.max(...reports.map((r) => Date.parse(r.startedAt) + r.durationMs));
   const checks = runOrder(reports) ?? reports.flatMap((r) => r.checks);
@@ -62,6 +63,19 @@ function checkShards(reports: readonly Report[], sources: readonly string[]): vo
   if (counts.size > 1) {
     throw new MergeError(`gradproof: the reports come from different splits (${sharded.map((s) => `${s.source}: shard ${s.shard!.index}/${s.shard!.count}`).join(', ')}): merge the shards of one run`);
   }
+  // One run's shards differ in their shard and (when none was given) their random seed, nothing else: shards of runs
+  // over other modules, filters or settings would leave checks out or mix verdicts of different checks.
+  const same = ['command', 'modules', 'filter', 'mode', 'runs', 'precision', 'atol', 'rtol', 'probes', 'missProbability', 'maxJacobianEntries'];
+  const first = reports.find((r) => shardOfReport(r) !== undefined)!;
+  const firstSource = sharded[0].source;
+  reports.forEach((r, i) => {
+    if (shardOfReport(r) === undefined) return;
+    const key = same.find((k) => JSON.stringify(r.config[k] ?? null) !== JSON.stringify(first.config[k] ?? null));
+    if (key !== undefined) {
+      const show = (v: unknown) => JSON.stringify(v ?? null);
+      throw new MergeError(`gradproof: the shards come from different runs: ${key} is ${show(first.config[key])} in ${firstSource} but ${show(r.config[key])} in ${sources[i] ?? `report ${i + 1}`}: merge the shards of one run`);
+    }
+  });
   const count = sharded[0].shard!.count;
   const have = new Set(sharded.map((s) => s.shard!.index));
   const missing = Array.from({ length: count }, (_, k) => k + 1).filter((i) => !have.has(i));
