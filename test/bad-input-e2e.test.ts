@@ -19,12 +19,12 @@ describe('bad modules, specs and options: exit 2, one line, no stack trace', () 
     ['a spec with two derivative forms', ['check', 'fixtures/bad/two-derivatives.mjs'], /^gradproof: spec "two derivative forms" in .*: gives gradient and vjp: keep exactly one derivative form$/],
     ['a dimension range with min > max', ['check', 'fixtures/bad/dim-min-max.mjs'], /^gradproof: spec "reversed dimension range" in .*: dims\.n has min 5 > max 2$/],
     ['an unknown dimension name', ['check', 'fixtures/bad/unknown-dim.mjs'], /^gradproof: spec "unknown dimension" in .*: inputs\.x\.shape\[0\] names dimension "m", which is not in dims \(n\)$/],
-    ['an invalid --runs', ['check', 'fixtures/several.ts', '--runs', 'abc'], /^error: option '--runs <n>' argument 'abc' is invalid\. --runs must be a positive whole number, got "abc"$/],
-    ['an invalid --rtol', ['check', 'fixtures/several.ts', '--rtol', '-1'], /^error: option '--rtol <x>' argument '-1' is invalid\. --rtol must be a non-negative number/],
-    ['an invalid --timeout', ['check', 'fixtures/several.ts', '--timeout', 'soon'], /^error: option '--timeout <seconds>' argument 'soon' is invalid\. --timeout must be a positive number, got "soon"$/],
-    ['an invalid --workers', ['check', 'fixtures/several.ts', '--workers', '0'], /^error: option '--workers <n>' argument '0' is invalid\. --workers must be a positive whole number, got "0"$/],
-    ['an unknown option', ['check', 'fixtures/several.ts', '--rnus', '3'], /^error: unknown option '--rnus'/],
-    ['a --path that is not a replay path', ['check', 'fixtures/several.ts', '--seed', '1', '--path', 'abc'], /^error: option '--path <path>' argument 'abc' is invalid\. --path must be whole numbers joined by colons/],
+    ['an invalid --runs', ['check', 'fixtures/several.ts', '--runs', 'abc'], /^gradproof: option '--runs <n>' argument 'abc' is invalid\. --runs must be a positive whole number, got "abc"$/],
+    ['an invalid --rtol', ['check', 'fixtures/several.ts', '--rtol', '-1'], /^gradproof: option '--rtol <x>' argument '-1' is invalid\. --rtol must be a non-negative number/],
+    ['an invalid --timeout', ['check', 'fixtures/several.ts', '--timeout', 'soon'], /^gradproof: option '--timeout <seconds>' argument 'soon' is invalid\. --timeout must be a positive number, got "soon"$/],
+    ['an invalid --workers', ['check', 'fixtures/several.ts', '--workers', '0'], /^gradproof: option '--workers <n>' argument '0' is invalid\. --workers must be a positive whole number, got "0"$/],
+    ['an unknown option', ['check', 'fixtures/several.ts', '--rnus', '3'], /^gradproof: unknown option '--rnus'/],
+    ['a --path that is not a replay path', ['check', 'fixtures/several.ts', '--seed', '1', '--path', 'abc'], /^gradproof: option '--path <path>' argument 'abc' is invalid\. --path must be whole numbers joined by colons/],
     ['a report directory under a file', ['check', 'fixtures/several.ts', '--report-dir', 'README.md/sub'], /^gradproof: cannot write reports to README\.md\/sub: a file stands where a directory is needed$/],
   ];
   for (const [what, args, message] of cases) {

@@ -98,8 +98,8 @@ describe('gradproof usage errors (exit 2, one line, no stack trace)', () => {
     [['check', 'fixtures/no-such-module.ts'], /^gradproof: cannot load fixtures\/no-such-module\.ts: no such file$/],
     [['check', 'fixtures/invalid-spec.ts'], /^gradproof: spec "dense layer" in fixtures\/invalid-spec\.ts: (?=.*dims\.m has min 3 > max 1)(?=.*gives gradient and vjp)(?=.*wrt names "z")/],
     [['check', 'fixtures/load-error.mjs'], /^gradproof: cannot load fixtures\/load-error\.mjs: cannot open weights\.bin$/],
-    [['check', 'fixtures/several.ts', '--mode', 'turbo'], /^error: option '--mode <mode>' argument 'turbo' is invalid/],
-    [['check', 'fixtures/several.ts', '--runs', 'many'], /^error: option '--runs <n>' argument 'many' is invalid/],
+    [['check', 'fixtures/several.ts', '--mode', 'turbo'], /^gradproof: option '--mode <mode>' argument 'turbo' is invalid/],
+    [['check', 'fixtures/several.ts', '--runs', 'many'], /^gradproof: option '--runs <n>' argument 'many' is invalid/],
   ];
   for (const [args, message] of cases) {
     test(args.slice(1).join(' '), async () => {

@@ -68,7 +68,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .description('Checks analytic derivatives against finite differences on random shapes and values.')
     .version(version)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // commander's own errors ("error: unknown option …") carry gradproof's prefix, as every other one-line error does.
+      outputError: (s, write) => write(s.replace(/^error: /, 'gradproof: ')),
+    })
     .showSuggestionAfterError()
     .addHelpText(
       'after',
