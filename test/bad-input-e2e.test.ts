@@ -25,6 +25,8 @@ describe('bad modules, specs and options: exit 2, one line, no stack trace', () 
     ['an invalid --workers', ['check', 'fixtures/several.ts', '--workers', '0'], /^gradproof: option '--workers <n>' argument '0' is invalid\. --workers must be a positive whole number, got "0"$/],
     ['an unknown option', ['check', 'fixtures/several.ts', '--rnus', '3'], /^gradproof: unknown option '--rnus'/],
     ['a --path that is not a replay path', ['check', 'fixtures/several.ts', '--seed', '1', '--path', 'abc'], /^gradproof: option '--path <path>' argument 'abc' is invalid\. --path must be whole numbers joined by colons/],
+    ['an empty report directory', ['check', 'fixtures/several.ts', '--report-dir', ''], /^gradproof: option '--report-dir <dir>' argument '' is invalid\. --report-dir must name a directory/],
+    ['a merge of a directory, not its report', ['merge', 'fixtures'], /^gradproof: cannot read fixtures: it is a directory \(give the gradproof\.json in it\)$/],
     ['a report directory under a file', ['check', 'fixtures/several.ts', '--report-dir', 'README.md/sub'], /^gradproof: cannot write reports to README\.md\/sub: a file stands where a directory is needed$/],
   ];
   for (const [what, args, message] of cases) {

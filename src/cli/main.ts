@@ -5,7 +5,7 @@ import { startWorkers, type StartedWorkers } from '../api/worker-pool.js';
 import { ModuleLoadError, SpecError } from '../spec/spec-error.js';
 import { ExitCode } from './exit-code.js';
 import type { MergeFlags } from './merge-command.js';
-import { addRunOptions, parseFormats, type RunFlags } from './options.js';
+import { addRunOptions, parseFormats, parseReportDir, type RunFlags } from './options.js';
 import { REPORT_FORMATS } from '../report/index.js';
 import { processIo, type CliIo } from './progress.js';
 import { UsageError } from './usage-error.js';
@@ -119,7 +119,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     .command('merge')
     .description('join the JSON reports of sharded runs (--shard i/n) into one report, in every format')
     .argument('<report...>', 'JSON reports, one per shard (reports/gradproof.json of each run)')
-    .option('--report-dir <dir>', 'where the merged report files are written', 'reports')
+    .option('--report-dir <dir>', 'where the merged report files are written', parseReportDir, 'reports')
     .addOption(
       new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')}`).argParser(parseFormats).default([...REPORT_FORMATS], REPORT_FORMATS.join(',')),
     )

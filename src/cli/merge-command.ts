@@ -19,8 +19,10 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     let text: string;
     try {
       text = await readFile(file, 'utf8');
-    } catch {
-      throw new UsageError(`gradproof: cannot read ${file}: no such file`);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      const why = code === 'EISDIR' ? 'it is a directory (give the gradproof.json in it)' : code === 'EACCES' ? 'permission denied' : 'no such file';
+      throw new UsageError(`gradproof: cannot read ${file}: ${why}`);
     }
     let value: unknown;
     try {

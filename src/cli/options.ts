@@ -87,6 +87,12 @@ export function parsePath(v: string): string {
   return v.trim();
 }
 
+/** Parses a report directory: any path but an empty one. */
+export function parseReportDir(v: string): string {
+  if (v.trim() === '') throw new InvalidArgumentError('--report-dir must name a directory, got ""');
+  return v;
+}
+
 /** Parses "i/n" (1 ≤ i ≤ n). */
 export function parseShard(v: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(v);
@@ -120,7 +126,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--float32', 'check as if f computes in float32 (steps, noise floor, default tolerances)', false)
     .option('--filter <text>', 'only checks whose name contains this text; a whole name selects that check alone (default: every check)')
     .option('--shard <i/n>', 'run only shard i of n (checks split by index, i = 1..n) (default: 1/1)', parseShard)
-    .option('--report-dir <dir>', 'where report files are written', 'reports')
+    .option('--report-dir <dir>', 'where report files are written', parseReportDir, 'reports')
     .addOption(
       new Option('--format <list>', `report formats, comma-separated: ${REPORT_FORMATS.join(', ')} (console goes to stdout, the others to --report-dir)`)
         .argParser(parseFormats)
