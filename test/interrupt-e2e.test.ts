@@ -53,3 +53,18 @@ test('SIGINT after the first check finished: exit 130 and an incomplete report o
   expect(merged.code).toBe(130);
   expect(merged.stderr).toBe(`gradproof: ${join(dir, 'gradproof.json')} comes from an interrupted run: the merged report is incomplete (exit code 130, as the interrupted run's)\n`);
 });
+
+test('SIGINT while the modules still load: one line, exit 130, no stack trace', async () => {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  const dir = mkdtempSync(join(tmpdir(), 'gradproof-sigint-early-'));
+  // The module takes 5 s to load; the signal comes after 1.5 s, well inside that and after the CLI is up.
+  const child = spawn(process.execPath, ['bin/gradproof.mjs', 'check', 'fixtures/bad/slow-load.mjs', '--report-dir', dir], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
+  const timer = setTimeout(() => child.kill('SIGINT'), 1500);
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  expect(code).toBe(130);
+  expect(stderr).toBe('gradproof: interrupted before any check ran\n');
+});

@@ -43,11 +43,20 @@ function usageFailure(error: Error, debug: boolean, io: CliIo): number {
  * Starts the worker threads of a run (`eager` of them at once, the rest when checks queue up), then runs `body`
  * with them; ends them if the run did not (say, on bad usage).
  */
-async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>, eager?: number): Promise<void> {
+async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>, io: CliIo, eager?: number): Promise<void> {
   const started = startWorkers(opts.workers, eager === undefined ? undefined : Math.max(1, eager));
+  // Ctrl-C while the modules load, before the run takes it over (and writes the report of the finished checks):
+  // one line and exit code 130, as for an interrupted run.
+  const early = (): void => {
+    if (process.listenerCount('SIGINT') > 1) return;
+    io.stderr.write('gradproof: interrupted before any check ran\n');
+    process.exit(ExitCode.Interrupted);
+  };
+  process.on('SIGINT', early);
   try {
     await body(started);
   } finally {
+    process.off('SIGINT', early);
     await started.destroy();
   }
 }
@@ -97,7 +106,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         return;
       }
       code = await runCommand({ command: 'check', modules }, checks, opts, io, started);
-    }, modules.length); // a thread per module from the start (one module is often one spec); more if checks queue up
+    }, io, modules.length); // a thread per module from the start (one module is often one spec); more if checks queue up
   });
   addRunOptions(
     program
@@ -111,7 +120,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       await withWorkers(opts, async (started) => {
         const [{ prepareCatalog }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
         code = await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io, started);
-      });
+      }, io);
     }
   });
 
