@@ -31,6 +31,8 @@ describe('Markdown report', () => {
     const text = formatMarkdown(constructedReport());
     expect(text).toContain('### ❌ example-2/scaled');
     expect(text).toContain('- **Hint: scaled** — analytic = 2 × numeric');
+    // The counterexample's values, as the console shows them.
+    expect(text).toMatch(/Counterexample \(found at input \d+.*\): x = `\[0\.5, -1\]` \(2\)/);
     expect(text).toContain('| ∂out\\[1\\]/∂x\\[1\\] | 4 | 2 | 2.0e+0 | 5.0e-1 |');
     // analytic − numeric = numeric for a doubled Jacobian: [[1.5, -0.5], [0.25, 2]], worst (2) in bold.
     expect(text).toContain('| out\\[0\\] | 1.5e+0 | -5.0e-1 |');

@@ -1,4 +1,5 @@
 import type { CheckResult, Counterexample, JsonJacobianPair } from '../property/types.js';
+import { inlineTensor } from './console.js';
 import { escapeMarkdown as md, markdownFence } from './escape.js';
 import { diagnosesOf, entryLabel, failureSummary, fastModeLegend, formatError, formatPair, headline, indexLabel, replayCommand, shapeText, shownMaxRelError, weakSensitivityNote, worstWrongEntries } from './format.js';
 import type { Report } from './model.js';
@@ -74,9 +75,17 @@ function entriesTable(check: CheckResult, ce: Counterexample, max: number): stri
   return ['| entry | analytic | numeric | abs err | rel err |', '|:---|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
+/** Text as an inline code span that holds any backticks in it (a fence one longer than its longest run). */
+function markdownCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${longest > 0 ? ' ' : ''}${text}${longest > 0 ? ' ' : ''}${fence}`;
+}
+
+/** The counterexample's inputs on one line: name = values (shape). */
 function inputsLine(ce: Counterexample): string {
   return Object.entries(ce.inputs)
-    .map(([name, t]) => `${md(name)} ${shapeText(t.shape)}${ce.wrt.includes(name) ? '' : ' (held fixed)'}`)
+    .map(([name, t]) => `${md(name)} = ${markdownCode(inlineTensor(t))} (${shapeText(t.shape)}${ce.wrt.includes(name) ? '' : ', held fixed'})`)
     .join(', ');
 }
 
