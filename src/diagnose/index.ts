@@ -138,10 +138,11 @@ function wrongEntries(f: Flat, bad: number[]): Diagnosis | undefined {
   const total = f.a.length;
   if (bad.length === 0 || bad.length >= total) return undefined;
   if (bad.length > Math.max(3, Math.floor(total / 4))) return undefined;
-  // A scalar f's entries are named by the input's index alone ([7], or [0, 1] in a matrix); others by (row, column).
+  // A scalar f's entries are named by the input's index alone ([7], or [0, 1] in a matrix); others by output and
+  // input index (out[1]/W[1, 2]), the input's index unflattened as the entry tables show it.
   const shape = f.pair.inputShape;
   const inputIndex = (j: number): string => `[${shape.length <= 1 ? j : shape.map((_, d) => Math.floor(j / shape.slice(d + 1).reduce((p, q) => p * q, 1)) % shape[d]).join(', ')}]`;
-  const where = bad.slice(0, 3).map((k) => (f.rows === 1 ? inputIndex(k % f.cols) : `(${Math.floor(k / f.cols)}, ${k % f.cols})`)).join(', ');
+  const where = bad.slice(0, 3).map((k) => (f.rows === 1 ? inputIndex(k % f.cols) : `out[${Math.floor(k / f.cols)}]/${f.pair.input}${inputIndex(k % f.cols)}`)).join(', ');
   return {
     hint: 'wrong-entries',
     detail: `${bad.length} of ${total} entries of ∂f/∂${f.pair.input} are wrong, the rest agree: ${where}${bad.length > 3 ? ', …' : ''}`,
