@@ -82,16 +82,17 @@ export function staircase(
     return evaluate();
   };
   try {
-    // The first doubling at which each output moved.
+    // The first doubling at which each output moved. This line is not the one that found the output flat: one that
+    // already moves at the stencil's reach (t = 1) here is not walked (the search below needs it still at h/2).
     const moved = new Map<number, number>();
     let pending = options.rows.filter((i) => i >= 0 && i < m);
-    for (let k = 1; k <= doublings && pending.length > 0; k++) {
+    for (let k = 0; k <= doublings && pending.length > 0; k++) {
       const t = 2 ** k;
       const out = at(t);
       if (!out) break;
       pending = pending.filter((i) => {
         if (out[i] === f0[i]) return true;
-        moved.set(i, t);
+        if (k > 0) moved.set(i, t);
         return false;
       });
     }
