@@ -1,7 +1,7 @@
 // End to end: Ctrl-C (SIGINT) during a long run writes the report of the checks finished so far, marked
 // incomplete, and exits 130.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,4 +67,31 @@ test('SIGINT while the modules still load: one line, exit 130, no stack trace', 
   clearTimeout(timer);
   expect(code).toBe(130);
   expect(stderr).toBe('gradproof: interrupted before any check ran\n');
+});
+
+test('SIGINT while the reports are written (every check finished): the reports finish, the run exits as it would have', async () => {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  const dir = mkdtempSync(join(tmpdir(), 'gradproof-sigint-late-'));
+  const child = spawn(process.execPath, ['bin/gradproof.mjs', 'check', 'fixtures/several.ts', '--runs', '5', '--seed', '1', '--format', 'json,md,html,junit,console', '--report-dir', dir], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += String(chunk)));
+  // The first report file (a temporary one, before its rename) appears: the checks are done, the writing has begun.
+  let sent = false;
+  const watcher = watch(dir, (_event, name) => {
+    if (sent || String(name).startsWith('.gradproof-probe')) return;
+    sent = true;
+    child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  watcher.close();
+  expect(sent).toBe(true);
+  // One check of three fails on purpose: exit 1, the console report printed, all four files written, none half.
+  expect(code).toBe(1);
+  expect(stdout).toContain('3 checks: 2 passed, 1 failed');
+  expect(readdirSync(dir).sort()).toEqual(['gradproof.html', 'gradproof.json', 'gradproof.md', 'gradproof.xml']);
 });

@@ -28,7 +28,8 @@ export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, option
       const over = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries)`;
       if (derivativeKind(spec) !== 'vjp') {
         const v = streamingCheck(ctx, options, Math.min(budget, STREAM_BLOCK_ENTRIES));
-        v.notice = `${over}: streamed column by column, keeping the worst entries (no heatmaps or hints)`;
+        const why = `${over}: streamed column by column, keeping the worst entries (no heatmaps or hints)`;
+        v.notice = v.notice ? `${why}; ${v.notice}` : why;
         return v;
       }
       const v = fastCheck(ctx, options);

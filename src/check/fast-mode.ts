@@ -599,6 +599,8 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         `probe ${done.indexOf(probe) + 1} disagreed (${which} ${probe.analytic[k].toPrecision(6)} analytically, ${probe.numeric[k].toPrecision(6)} by finite differences), ` +
         `but the sum over the two halves of its direction agrees (${sum[k].toPrecision(6)})${smooth.length > 1 ? `, as it does for the other ${smooth.length - 1} failing ${smooth.length === 2 ? 'probe' : 'probes'}` : ''}: ` +
         `a difference that is not linear in the direction comes from f along that line (a kink its stencil crossed that no single entry's reaches), not from the derivative`;
+      const flat = flatOutputsNotice(ctx, true);
+      if (flat) verdict.notice += `; ${flat}`;
       return verdict;
     }
   }
@@ -674,7 +676,7 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // The relative part of a probe's tolerance, rtol·|J·d|, grows with the very coordinate d_j that shows an error in
   // entry (i, j): an error only shows once it exceeds rtol·|J_ij| as well, hence the added rtol.
   if (scale > 0 && delta > 0) verdict.sensitivity = delta / scale + ctx.tol.rtol;
-  const flat = flatOutputsNotice(ctx);
+  const flat = flatOutputsNotice(ctx, true);
   if (flat) verdict.notice = flat;
   return verdict;
 }

@@ -57,6 +57,12 @@ describe('an output that rounding holds flat around x', () => {
     expect(checkOnce(saturated(undefined, stated / 10), { W }).status).toBe('pass');
   });
 
+  test('streamed (over the Jacobian budget): the pass keeps the rounding notice beside the streaming one', () => {
+    const v = checkOnce(saturated(), { W }, { maxJacobianEntries: 4 });
+    expect(v.status).toBe('pass');
+    expect(v.notice).toMatch(/streamed column by column.*; f did not move at all within the finite-difference steps/);
+  });
+
   for (const mode of ['full', 'fast'] as const) {
     test(`${mode}: a correct gradient passes, with a notice that f moves in rounding steps (it failed with a "mask" hint before)`, () => {
       const v = checkOnce(saturated(), { W }, { mode });

@@ -68,7 +68,7 @@ export function fdOptionsFor(ctx: CheckContext, baseStep: number, reference: Flo
  * rounding steps further out (CheckContext.flatOutputs): their derivatives below about 3.3·step/h (the tolerance
  * of an entry that saw nothing) cannot be told from 0. Undefined when there are none.
  */
-export function flatOutputsNotice(ctx: CheckContext): string | undefined {
+export function flatOutputsNotice(ctx: CheckContext, fast = false): string | undefined {
   const flat = [...ctx.flatOutputs];
   if (flat.length === 0) return undefined;
   const [i, { step, distance }] = flat.reduce((w, e) => (e[1].step > w[1].step ? e : w));
@@ -79,7 +79,7 @@ export function flatOutputsNotice(ctx: CheckContext): string | undefined {
   return (
     `${what} did not move at all within the finite-difference steps: along a random line it first moved ${Math.round(distance)}× further out, ` +
     `by one rounding step of ${step.toExponential(2)}, so its derivatives below about ${unresolved.toExponential(1)} (for an input entry of size 1) ` +
-    `cannot be told from 0 and were checked only to that size; compute f without the rounding (log-softmax rather than the log of a softmax, say) to check them`
+    `cannot be told from 0 and were checked only to that size${fast ? ' (a full-mode figure: fast mode\'s probes sum entries and resolve less)' : ''}; compute f without the rounding (log-softmax rather than the log of a softmax, say) to check them`
   );
 }
 

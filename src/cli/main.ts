@@ -43,20 +43,27 @@ function usageFailure(error: Error, debug: boolean, io: CliIo): number {
  * Starts the worker threads of a run (`eager` of them at once, the rest when checks queue up), then runs `body`
  * with them; ends them if the run did not (say, on bad usage).
  */
-async function withWorkers(opts: RunFlags, body: (started: StartedWorkers) => Promise<void>, io: CliIo, eager?: number): Promise<void> {
+async function withWorkers(
+  opts: RunFlags,
+  body: (started: StartedWorkers, handOver: () => void) => Promise<void>,
+  io: CliIo,
+  eager?: number,
+): Promise<void> {
   const started = startWorkers(opts.workers, eager === undefined ? undefined : Math.max(1, eager));
-  // Ctrl-C while the modules load, before the run takes it over (and writes the report of the finished checks):
-  // one line and exit code 130, as for an interrupted run.
+  // Ctrl-C while the modules load, until `handOver` gives it to the run (which writes the report of the finished
+  // checks): one line and exit code 130, as for an interrupted run.
   const early = (): void => {
-    if (process.listenerCount('SIGINT') > 1) return;
     io.stderr.write('gradproof: interrupted before any check ran\n');
     process.exit(ExitCode.Interrupted);
   };
   process.on('SIGINT', early);
-  try {
-    await body(started);
-  } finally {
+  const handOver = (): void => {
     process.off('SIGINT', early);
+  };
+  try {
+    await body(started, handOver);
+  } finally {
+    handOver();
     await started.destroy();
   }
 }
@@ -97,7 +104,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       .argument('<module...>', 'spec modules (default export: a spec or an array of specs; named exports that are specs count too)'),
   ).action(async (modules: string[], opts: RunFlags, cmd: Command) => {
     warnFastOnly(cmd, opts, io);
-    await withWorkers(opts, async (started) => {
+    await withWorkers(opts, async (started, handOver) => {
       const [{ prepareModules }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
       const { checks, errors } = await prepareModules(modules);
       if (errors.length > 0) {
@@ -105,6 +112,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         code = ExitCode.Usage;
         return;
       }
+      handOver();
       code = await runCommand({ command: 'check', modules }, checks, opts, io, started);
     }, io, modules.length); // a thread per module from the start (one module is often one spec); more if checks queue up
   });
@@ -117,8 +125,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (opts.list) code = await printCatalogList(opts.json, io);
     else {
       warnFastOnly(cmd, opts, io);
-      await withWorkers(opts, async (started) => {
+      await withWorkers(opts, async (started, handOver) => {
         const [{ prepareCatalog }, { runCommand }] = await Promise.all([import('../api/prepare.js'), import('./run-command.js')]);
+        handOver();
         code = await runCommand({ command: 'catalog' }, prepareCatalog(), opts, io, started);
       }, io);
     }

@@ -80,10 +80,17 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
       { ...progress, signal: interrupt.signal },
       { workers: flags.workers, timeoutSeconds: flags.timeout, started },
     );
-  } finally {
+  } catch (e) {
     process.off('SIGINT', onSigint);
+    throw e;
+  } finally {
     progress.stop();
   }
+  // The handler stays while the reports are written: a Ctrl-C then lets them finish (a second one quits at once).
+  const done = (code: number): number => {
+    process.off('SIGINT', onSigint);
+    return code;
+  };
   const incomplete = interrupt.signal.aborted && results.length < checks.length;
 
   const config: Record<string, unknown> = {
@@ -123,8 +130,8 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
   }
   if (writeFailure) {
     io.stderr.write(`${writeFailure}\n`);
-    return ExitCode.Usage;
+    return done(ExitCode.Usage);
   }
-  if (incomplete) return ExitCode.Interrupted;
-  return exitCodeOf(report.summary);
+  if (incomplete) return done(ExitCode.Interrupted);
+  return done(exitCodeOf(report.summary));
 }

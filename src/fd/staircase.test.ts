@@ -68,6 +68,12 @@ describe('the rounding step of an output that does not move within the stencil',
     for (const s of walk(step, [0.3, 1000])) expect(s.step[0]).toBe(0);
   });
 
+  test('a real step of f is not a rounding step because the output is large (1000 + 0.02·floor(x/0.25) in float32)', () => {
+    // The step 0.02 is some 330 ulps of 1000: a reviewer showed a bound of 2^8 roundings of the output excused it.
+    const plateau = (x: Float64Array) => [f32(1000 + f32(0.02 * Math.floor(x[0] / 0.25)))];
+    for (const s of walk(plateau, [0.1])) expect(s.step[0]).toBe(0);
+  });
+
   test('an output that never moves within 1024 reaches, or f failing out there, gives no step', () => {
     for (const s of walk(() => [3], [0.5])) expect(s.step[0]).toBe(0);
     const failsAway = (x: Float64Array) => (Math.abs(x[0] - 0.5) > 0.01 ? undefined : [f32(f32(1 + f32(1e-6 * x[0])) - 1)]);

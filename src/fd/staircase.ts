@@ -40,8 +40,12 @@ export interface Staircase {
   evaluations: number;
 }
 
-/** A step of the output's rounding is at most this many units of roundoff of its values, or of 1. */
-export const STAIRCASE_ROUNDINGS = 2 ** 8;
+/**
+ * A step of the output's rounding is at most this many units of roundoff of its values, or of 1: the cases it is
+ * for (−log p with p rounded to 1, a small rate added to 1) step by one or two ulps of 1; anything coarser is a
+ * real step of f (1000 + 0.02·floor(x/0.25) in float32 is 330 ulps of 1000).
+ */
+export const STAIRCASE_ROUNDINGS = 4;
 
 /** Widths of the closed-in interval past the jump over which a rounded output must stay put. */
 const FLAT_RUN = 8;

@@ -105,6 +105,7 @@ test('the headline counts failures and errors apart', () => {
   // An interrupted run's headline says so first: its passing checks say nothing of those that never ran.
   expect(headline(sum(0, 0), true)).toBe('Stopped early: the 7 checks that finished passed');
   expect(headline(sum(1, 0), true)).toBe('Stopped early: 1 of 7 checks failed');
+  expect(headline({ checks: 0, passed: 0, failed: 0, errors: 0, nondifferentiable: 0 }, true)).toBe('Stopped early: no check finished');
 });
 
 test('control characters in text for a terminal show as escapes', () => {

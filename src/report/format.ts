@@ -206,6 +206,7 @@ export function headline(summary: Report['summary'], incomplete = false): string
   if (incomplete) {
     const s = summary;
     if (s.failed + s.errors + s.nondifferentiable > 0) return `Stopped early: ${plainHeadline(s)}`;
+    if (s.checks === 0) return 'Stopped early: no check finished';
     return `Stopped early: ${s.checks === 1 ? 'the one check that finished passed' : `the ${s.checks} checks that finished passed`}`;
   }
   return plainHeadline(summary);
