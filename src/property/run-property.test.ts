@@ -29,3 +29,21 @@ describe('a run with too few inputs away from a kink', () => {
     expect(Number(m![3])).toBeGreaterThan(0);
   });
 });
+
+describe('notices over a run', () => {
+  test('distinct notices of different inputs are kept (three, and a count of the rest), not only the first', () => {
+    // Over the Jacobian budget every input is streamed, with a notice naming its own Jacobian's size.
+    const sumSq: CheckSpec = {
+      name: 'sum of squares',
+      inputs: fc.integer({ min: 2, max: 12 }).map((n) => ({ x: tensor([n], Array.from({ length: n }, (_, j) => 0.5 + j)) })) as fc.Arbitrary<NamedTensors>,
+      f: ({ x }) => x.data.reduce((s, v) => s + v * v, 0),
+      gradient: ({ x }) => tensor([x.data.length], Array.from(x.data, (v) => 2 * v)),
+    };
+    const r = runProperty(sumSq, { runs: 30, seed: 5, maxJacobianEntries: 1 });
+    expect(r.status).toBe('pass');
+    const sizes = r.notice?.match(/the full Jacobian has \d+ entries/g) ?? [];
+    expect(sizes.length).toBe(3);
+    expect(new Set(sizes).size).toBe(3);
+    expect(r.notice).toMatch(/\(and \d+ more at other inputs\)$/);
+  });
+});
