@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { asReport, formatConsoleReport, formatJson, mergeReports, MergeError, writeReports, prepareReportDir, reportDirFailure, ReportDirError, type Report, type ReportFormat } from '../report/index.js';
+import { asReport, mergeReports, MergeError, prepareReportDir, ReportDirError, type Report, type ReportFormat } from '../report/index.js';
 import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { CliIo } from './progress.js';
-import { paintFor } from './run-command.js';
+import { publishReport } from './run-command.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of `gradproof merge`. */
@@ -44,22 +44,7 @@ export async function mergeCommand(files: string[], flags: MergeFlags, io: CliIo
     if (e instanceof MergeError || e instanceof ReportDirError) throw new UsageError(e.message);
     throw e;
   }
-  // A disk that fills up during the run: the console report still shows what was found.
-  let written: string[] = [];
-  let writeFailure: string | undefined;
-  try {
-    written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
-  } catch (e) {
-    writeFailure = reportDirFailure(flags.reportDir, e);
-  }
-  if (flags.json) io.stdout.write(formatJson(report));
-  else if (flags.format.includes('console')) {
-    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
-  }
-  if (writeFailure) {
-    io.stderr.write(`${writeFailure}\n`);
-    return ExitCode.Usage;
-  }
+  if (!(await publishReport(report, flags, io))) return ExitCode.Usage;
   if (report.incomplete) {
     const cut = files.filter((_, i) => reports[i].incomplete);
     io.stderr.write(`gradproof: ${cut.join(', ')} ${cut.length > 1 ? 'come from interrupted runs' : 'comes from an interrupted run'}: the merged report is incomplete (exit code 130, as the interrupted run's)\n`);

@@ -3,7 +3,7 @@ import { AVAILABLE_MODES, randomSeed, type PreparedCheck } from '../api/run-chec
 import { runChecksInWorkers } from '../api/run-pool.js';
 import type { StartedWorkers } from '../api/worker-pool.js';
 import type { CheckResult } from '../property/index.js';
-import { buildReport, formatConsoleReport, formatJson, plain, prepareReportDir, ReportDirError, reportDirFailure, writeReports, type Paint } from '../report/index.js';
+import { buildReport, formatConsoleReport, formatJson, plain, prepareReportDir, ReportDirError, reportDirFailure, writeReports, type Paint, type Report, type ReportFormat } from '../report/index.js';
 import { ExitCode, exitCodeOf } from './exit-code.js';
 import type { RunFlags, Shard } from './options.js';
 import { createProgress, isRichStream, type CliIo } from './progress.js';
@@ -27,6 +27,27 @@ export function shardOf<T>(items: readonly T[], shard: Shard | undefined): T[] {
   if (!shard) return [...items];
   return items.filter((_, k) => k % shard.count === shard.index - 1);
 }
+/**
+ * Writes a report's files and prints it (the JSON on stdout with `json`, else the console report with the files'
+ * paths); false, after one line on stderr, when the files could not be written (a disk that filled up during the
+ * run: the console report still shows what was found).
+ */
+export async function publishReport(report: Report, flags: { reportDir: string; format: ReportFormat[]; json: boolean }, io: CliIo): Promise<boolean> {
+  let written: string[] = [];
+  let writeFailure: string | undefined;
+  try {
+    written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
+  } catch (e) {
+    writeFailure = reportDirFailure(flags.reportDir, e);
+  }
+  if (flags.json) io.stdout.write(formatJson(report));
+  else if (flags.format.includes('console')) {
+    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
+  }
+  if (writeFailure) io.stderr.write(`${writeFailure}\n`);
+  return writeFailure === undefined;
+}
+
 /** Filters, shards and runs prepared checks (on `started` threads when given), writes the reports, prints the outcome; resolves to the exit code. */
 export async function runCommand(target: RunTarget, all: PreparedCheck[], flags: RunFlags, io: CliIo, started?: StartedWorkers): Promise<number> {
   if (flags.mode !== 'full' && !AVAILABLE_MODES.includes(flags.mode)) {
@@ -112,26 +133,10 @@ export async function runCommand(target: RunTarget, all: PreparedCheck[], flags:
     timeout: flags.timeout,
   };
   const report = buildReport(results, { startedAt, version, config, incomplete });
-  // A disk that fills up during the run: the console report still shows what was found.
-  let written: string[] = [];
-  let writeFailure: string | undefined;
-  try {
-    written = await writeReports(report, { dir: flags.reportDir, formats: flags.format });
-  } catch (e) {
-    writeFailure = reportDirFailure(flags.reportDir, e);
-  }
   if (incomplete) {
     io.stderr.write(`gradproof: interrupted: the report holds the ${results.length} of ${checks.length} checks that finished\n`);
   }
-
-  if (flags.json) io.stdout.write(formatJson(report));
-  else if (flags.format.includes('console')) {
-    io.stdout.write(formatConsoleReport(report, paintFor(io.stdout, io.env)) + written.map((p) => `report: ${p}\n`).join(''));
-  }
-  if (writeFailure) {
-    io.stderr.write(`${writeFailure}\n`);
-    return done(ExitCode.Usage);
-  }
+  if (!(await publishReport(report, flags, io))) return done(ExitCode.Usage);
   if (incomplete) return done(ExitCode.Interrupted);
   return done(exitCodeOf(report.summary));
 }
