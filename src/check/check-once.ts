@@ -1,6 +1,6 @@
-import { openCheck, type CheckCounters, type CheckLabels, type InternalSettings } from './context.js';
+import { openCheck, type CheckContext, type CheckCounters, type CheckLabels, type InternalSettings } from './context.js';
 import { fastCheck } from './fast-mode.js';
-import { fullCheck } from './full-mode.js';
+import { flatOutputsNotice, fullCheck } from './full-mode.js';
 import { derivativeKind } from './analytic.js';
 import { STREAM_BLOCK_ENTRIES, streamingCheck } from './streaming.js';
 import { secondOrderCheck } from './second-order.js';
@@ -14,30 +14,36 @@ function emptyVerdict(status: Status, message: string, counters: CheckCounters):
   return { status, message, hints: [], diagnoses: [], entries: [], maxAbsError: NaN, maxRelError: NaN, evaluations: counters.evaluations, derivativeCalls: counters.derivativeCalls, kinks: 0, jacobians: [] };
 }
 
+/** The check of an opened context in the mode asked for, or the one the Jacobian budget leaves; whether it was fast mode. */
+function checkAt(ctx: CheckContext, spec: CheckSpec, options: CheckOptions): { verdict: Verdict; fast: boolean } {
+  if ((options.mode ?? 'full') === 'fast') return { verdict: fastCheck(ctx, options), fast: true };
+  // A Jacobian over the memory budget is never built whole: streamed column by column where the analytic side
+  // comes by columns (jacobian, gradient, jvp), else checked by directional probes.
+  const entries = ctx.outSize * ctx.wrt.reduce((n, name) => n + ctx.working[name].data.length, 0);
+  const budget = options.maxJacobianEntries ?? DEFAULT_MAX_JACOBIAN_ENTRIES;
+  if (entries <= budget) return { verdict: fullCheck(ctx, options), fast: false };
+  const over = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries)`;
+  const streamed = derivativeKind(spec) !== 'vjp';
+  const verdict = streamed ? streamingCheck(ctx, options, Math.min(budget, STREAM_BLOCK_ENTRIES)) : fastCheck(ctx, options);
+  const why = streamed
+    ? `${over}: streamed column by column, keeping the worst entries (no heatmaps or hints)`
+    : `${over}: checked in fast mode (a vjp gives rows, not the columns a streamed check needs)`;
+  verdict.notice = verdict.notice ? `${why}; ${verdict.notice}` : why;
+  return { verdict, fast: !streamed };
+}
+
 /** Runs one first-order check (full or fast mode), turning the user's mistakes into `error` and shape `fail` verdicts. */
 export function runFirstOrderCheck(spec: CheckSpec, inputs: NamedTensors, options: CheckOptions = {}, labels?: Partial<CheckLabels>, internal?: InternalSettings): Verdict {
   const counters: CheckCounters = { evaluations: 0, derivativeCalls: 0 };
   try {
     const ctx = openCheck(spec, inputs, options, labels, counters, internal);
-    if ((options.mode ?? 'full') === 'fast') return fastCheck(ctx, options);
-    // A Jacobian over the memory budget is never built whole: streamed column by column where the analytic side
-    // comes by columns (jacobian, gradient, jvp), else checked by directional probes.
-    const entries = ctx.outSize * ctx.wrt.reduce((n, name) => n + ctx.working[name].data.length, 0);
-    const budget = options.maxJacobianEntries ?? DEFAULT_MAX_JACOBIAN_ENTRIES;
-    if (entries > budget) {
-      const over = `the full Jacobian has ${entries} entries, over the budget of ${budget} (--max-jacobian-entries)`;
-      if (derivativeKind(spec) !== 'vjp') {
-        const v = streamingCheck(ctx, options, Math.min(budget, STREAM_BLOCK_ENTRIES));
-        const why = `${over}: streamed column by column, keeping the worst entries (no heatmaps or hints)`;
-        v.notice = v.notice ? `${why}; ${v.notice}` : why;
-        return v;
-      }
-      const v = fastCheck(ctx, options);
-      const why = `${over}: checked in fast mode (a vjp gives rows, not the columns a streamed check needs)`;
-      v.notice = v.notice ? `${why}; ${v.notice}` : why;
-      return v;
+    const { verdict, fast } = checkAt(ctx, spec, options);
+    // Whichever way it was checked, a pass says when an output of f moved only in rounding steps.
+    if (verdict.status === 'pass') {
+      const flat = flatOutputsNotice(ctx, fast);
+      if (flat) verdict.notice = verdict.notice ? `${verdict.notice}; ${flat}` : flat;
     }
-    return fullCheck(ctx, options);
+    return verdict;
   } catch (e) {
     if (e instanceof ShapeMismatch) {
       const v = emptyVerdict('fail', e.message, counters);

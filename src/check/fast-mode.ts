@@ -8,7 +8,7 @@ import { taylorOutcome, taylorTest } from '../fd/taylor.js';
 import { analyticOracle, type AnalyticOracle } from './analytic.js';
 import { derivativeSync, type CheckContext } from './context.js';
 import { ERROR_ESTIMATE_FACTOR, entryTolerance, relativeError } from './compare.js';
-import { baseStepFor, excess, flatOutputsNotice, refinementWins } from './full-mode.js';
+import { baseStepFor, excess, refinementWins } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import { DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type CheckOptions, type EntryComparison, type TaylorSummary, type Verdict } from './types.js';
 import { UserCodeError } from './user-call.js';
@@ -449,7 +449,7 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
       const v = passVerdict(ctx, done, oracle, probes, target, syncCalls);
       v.fast!.localizationEvaluations = ctx.evaluations - probeEvaluations;
       if (unconfirmedKinks > 0) {
-        v.notice = `${v.notice ? `${v.notice}; ` : ''}a probe's ladder saw a kink that no single input entry shows (a kink off the coordinate axes, or a staircase of rounding): the pass rests on the ladder's estimate along ${unconfirmedKinks === 1 ? 'that probe' : `those ${unconfirmedKinks} probes`}`;
+        v.notice = `a probe's ladder saw a kink that no single input entry shows (a kink off the coordinate axes, or a staircase of rounding): the pass rests on the ladder's estimate along ${unconfirmedKinks === 1 ? 'that probe' : `those ${unconfirmedKinks} probes`}`;
       }
       return v;
     }
@@ -599,8 +599,6 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
         `probe ${done.indexOf(probe) + 1} disagreed (${which} ${probe.analytic[k].toPrecision(6)} analytically, ${probe.numeric[k].toPrecision(6)} by finite differences), ` +
         `but the sum over the two halves of its direction agrees (${sum[k].toPrecision(6)})${smooth.length > 1 ? `, as it does for the other ${smooth.length - 1} failing ${smooth.length === 2 ? 'probe' : 'probes'}` : ''}: ` +
         `a difference that is not linear in the direction comes from f along that line (a kink its stencil crossed that no single entry's reaches), not from the derivative`;
-      const flat = flatOutputsNotice(ctx, true);
-      if (flat) verdict.notice += `; ${flat}`;
       return verdict;
     }
   }
@@ -676,8 +674,6 @@ function passVerdict(ctx: CheckContext, done: Probe[], oracle: AnalyticOracle, p
   // The relative part of a probe's tolerance, rtol·|J·d|, grows with the very coordinate d_j that shows an error in
   // entry (i, j): an error only shows once it exceeds rtol·|J_ij| as well, hence the added rtol.
   if (scale > 0 && delta > 0) verdict.sensitivity = delta / scale + ctx.tol.rtol;
-  const flat = flatOutputsNotice(ctx, true);
-  if (flat) verdict.notice = flat;
   return verdict;
 }
 

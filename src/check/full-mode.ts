@@ -345,10 +345,6 @@ export function fullCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     verdict.diagnoses = diagnose(pairs, ctx.snapshot, Object.fromEntries(states.map((s) => [s.name, s.still])));
     verdict.hints = verdict.diagnoses.map((d) => d.hint);
   }
-  if (status === 'pass') {
-    const flat = flatOutputsNotice(ctx);
-    if (flat) verdict.notice = flat;
-  }
   if (status === 'nondifferentiable') verdict.message = `${kinks} Jacobian ${kinks === 1 ? 'entry sits' : 'entries sit'} at a kink: the one-sided differences disagree`;
   return verdict;
 }

@@ -2,7 +2,7 @@ import { fdJacobian, refineColumn } from '../fd/index.js';
 import { analyticOracle } from './analytic.js';
 import { derivativeSync, type CheckContext } from './context.js';
 import { WorstEntries, compareGrid, emptyStats, entryError, entryFails, markKink, setEntryNoiseFactor, type ColumnFailures, type EntryGrid } from './compare.js';
-import { baseStepFor, fdOptionsFor, flatOutputsNotice, overflowError, refinementWins } from './full-mode.js';
+import { baseStepFor, fdOptionsFor, overflowError, refinementWins } from './full-mode.js';
 import { taylorColumn } from './taylor-confirm.js';
 import type { CheckOptions, TaylorSummary, Verdict } from './types.js';
 
@@ -150,10 +150,6 @@ export function streamingCheck(ctx: CheckContext, options: CheckOptions = {}, bl
   };
   if (taylor) verdict.taylor = taylor;
   if (status === 'pass' && stats.maxNumeric > 0 && refuted === 0) verdict.sensitivity = stats.maxTolerance / stats.maxNumeric;
-  if (status === 'pass') {
-    const flat = flatOutputsNotice(ctx);
-    if (flat) verdict.notice = flat;
-  }
   if (status === 'pass' && refuted > 0 && taylor) {
     verdict.message = `finite differences disagreed in ${taylor.input}[${taylor.inIndex}], but the Taylor test clears the analytic derivative (remainder slope ${taylor.slope.toFixed(2)}, finite differences ${taylor.numericSlope.toFixed(2)})`;
   }
