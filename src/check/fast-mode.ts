@@ -581,17 +581,11 @@ export function fastCheck(ctx: CheckContext, options: CheckOptions = {}): Verdic
     return sum;
   };
   if (line.outcome !== 'confirmed') {
-    let sum: Float64Array | undefined;
-    for (const p of smooth) {
-      const s = halvesSum(p);
-      if (!s) {
-        sum = undefined;
-        break;
-      }
-      if (p === probe) sum = s;
-    }
+    // The worst failing probe first (it is smooth[0]), then the others while each clears it.
+    const sum = halvesSum(probe);
+    const all = sum !== undefined && smooth.slice(1).every((p) => halvesSum(p) !== undefined);
     syncCalls();
-    if (sum) {
+    if (sum && all) {
       verdict.fast!.localizationEvaluations = ctx.evaluations - probeEvaluations;
       verdict.evaluations = ctx.evaluations;
       verdict.derivativeCalls = ctx.derivativeCalls;

@@ -75,17 +75,10 @@ function entriesTable(check: CheckResult, ce: Counterexample, max: number): stri
   return ['| entry | analytic | numeric | abs err | rel err |', '|:---|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
-/** Text as an inline code span that holds any backticks in it (a fence one longer than its longest run). */
-function markdownCode(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${longest > 0 ? ' ' : ''}${text}${longest > 0 ? ' ' : ''}${fence}`;
-}
-
-/** The counterexample's inputs on one line: name = values (shape). */
+/** The counterexample's inputs on one line: name = values (shape); the values are numbers, safe in a code span. */
 function inputsLine(ce: Counterexample): string {
   return Object.entries(ce.inputs)
-    .map(([name, t]) => `${md(name)} = ${markdownCode(inlineTensor(t))} (${shapeText(t.shape)}${ce.wrt.includes(name) ? '' : ', held fixed'})`)
+    .map(([name, t]) => `${md(name)} = \`${inlineTensor(t)}\` (${shapeText(t.shape)}${ce.wrt.includes(name) ? '' : ', held fixed'})`)
     .join(', ');
 }
 

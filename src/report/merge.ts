@@ -57,27 +57,28 @@ function shardOfReport(r: Report): { index: number; count: number } | undefined 
  * report), or shards of different splits. Unsharded reports (separate runs of separate modules) are joined as given.
  */
 function checkShards(reports: readonly Report[], sources: readonly string[]): void {
-  const sharded = reports.map((r, i) => ({ shard: shardOfReport(r), source: sources[i] ?? `report ${i + 1}` })).filter((s) => s.shard !== undefined);
+  const sharded = reports.flatMap((report, i) => {
+    const shard = shardOfReport(report);
+    return shard ? [{ report, shard, source: sources[i] ?? `report ${i + 1}` }] : [];
+  });
   if (sharded.length === 0) return;
-  const counts = new Set(sharded.map((s) => s.shard!.count));
+  const counts = new Set(sharded.map((s) => s.shard.count));
   if (counts.size > 1) {
-    throw new MergeError(`gradproof: the reports come from different splits (${sharded.map((s) => `${s.source}: shard ${s.shard!.index}/${s.shard!.count}`).join(', ')}): merge the shards of one run`);
+    throw new MergeError(`gradproof: the reports come from different splits (${sharded.map((s) => `${s.source}: shard ${s.shard.index}/${s.shard.count}`).join(', ')}): merge the shards of one run`);
   }
   // One run's shards differ in their shard and (when none was given) their random seed, nothing else: shards of runs
   // over other modules, filters or settings would leave checks out or mix verdicts of different checks.
   const same = ['command', 'modules', 'filter', 'mode', 'runs', 'precision', 'atol', 'rtol', 'probes', 'missProbability', 'maxJacobianEntries'];
-  const first = reports.find((r) => shardOfReport(r) !== undefined)!;
-  const firstSource = sharded[0].source;
-  reports.forEach((r, i) => {
-    if (shardOfReport(r) === undefined) return;
-    const key = same.find((k) => JSON.stringify(r.config[k] ?? null) !== JSON.stringify(first.config[k] ?? null));
+  const [first] = sharded;
+  const show = (v: unknown) => JSON.stringify(v ?? null);
+  for (const s of sharded) {
+    const key = same.find((k) => show(s.report.config[k]) !== show(first.report.config[k]));
     if (key !== undefined) {
-      const show = (v: unknown) => JSON.stringify(v ?? null);
-      throw new MergeError(`gradproof: the shards come from different runs: ${key} is ${show(first.config[key])} in ${firstSource} but ${show(r.config[key])} in ${sources[i] ?? `report ${i + 1}`}: merge the shards of one run`);
+      throw new MergeError(`gradproof: the shards come from different runs: ${key} is ${show(first.report.config[key])} in ${first.source} but ${show(s.report.config[key])} in ${s.source}: merge the shards of one run`);
     }
-  });
-  const count = sharded[0].shard!.count;
-  const have = new Set(sharded.map((s) => s.shard!.index));
+  }
+  const count = first.shard.count;
+  const have = new Set(sharded.map((s) => s.shard.index));
   const missing = Array.from({ length: count }, (_, k) => k + 1).filter((i) => !have.has(i));
   if (missing.length > 0) {
     throw new MergeError(
