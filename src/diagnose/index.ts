@@ -1,4 +1,5 @@
 import type { Diagnosis, JacobianPair, NamedTensors } from '../check/types.js';
+import { unflatten } from '../tensor/index.js';
 
 /** One Jacobian pair flattened for hypothesis tests; kink entries (NaN tolerance) are left out. */
 interface Flat {
@@ -141,7 +142,7 @@ function wrongEntries(f: Flat, bad: number[]): Diagnosis | undefined {
   // A scalar f's entries are named by the input's index alone ([7], or [0, 1] in a matrix); others by output and
   // input index (out[1]/W[1, 2]), the input's index unflattened as the entry tables show it.
   const shape = f.pair.inputShape;
-  const inputIndex = (j: number): string => `[${shape.length <= 1 ? j : shape.map((_, d) => Math.floor(j / shape.slice(d + 1).reduce((p, q) => p * q, 1)) % shape[d]).join(', ')}]`;
+  const inputIndex = (j: number): string => `[${shape.length <= 1 ? j : unflatten(j, shape).join(', ')}]`;
   const where = bad.slice(0, 3).map((k) => (f.rows === 1 ? inputIndex(k % f.cols) : `out[${Math.floor(k / f.cols)}]/${f.pair.input}${inputIndex(k % f.cols)}`)).join(', ');
   return {
     hint: 'wrong-entries',

@@ -1,6 +1,10 @@
 import { DEFAULT_MAX_JACOBIAN_ENTRIES, DEFAULT_MISS_PROBABILITY, DEFAULT_PROBES, type Diagnosis, type EntryComparison } from '../check/types.js';
 import type { CheckResult, Counterexample } from '../property/types.js';
 import type { Report } from './model.js';
+import { unflatten } from '../tensor/index.js';
+
+// The entry labels unflatten indices as the tensor module does (exported here too, as before).
+export { unflatten };
 
 /** A number for a person: up to 6 significant digits, exponent form for very large or small magnitudes. */
 export function formatNumber(x: number | null | undefined): string {
@@ -53,17 +57,6 @@ export function shownMaxRelError(c: Pick<CheckResult, 'status' | 'maxRelError' |
   return v === null || v === undefined || Number.isNaN(v) ? undefined : v;
 }
 
-/** Row-major multi-index of a flat index into a tensor of the given shape. */
-export function unflatten(flat: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  let rest = flat;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d];
-    idx[d] = n > 0 ? rest % n : 0;
-    rest = n > 0 ? Math.floor(rest / n) : 0;
-  }
-  return idx;
-}
 
 /** An entry of a named tensor, e.g. `W[1,0]`; a scalar is just its name; an unknown shape gives the flat index. */
 export function indexLabel(name: string, shape: readonly number[] | undefined, flat: number): string {

@@ -124,3 +124,15 @@ export function formatShape(shape: readonly number[]): string {
 export function cloneTensor(t: Tensor): Tensor {
   return { shape: [...t.shape], data: new Float64Array(t.data) };
 }
+
+/** Row-major multi-index of a flat index into a tensor of the given shape. */
+export function unflatten(flat: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  let rest = flat;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d];
+    idx[d] = n > 0 ? rest % n : 0;
+    rest = n > 0 ? Math.floor(rest / n) : 0;
+  }
+  return idx;
+}
